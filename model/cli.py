@@ -1,0 +1,137 @@
+"""Command line: ``python -m model run|quickstart|params|odd-table``.
+
+Options come from the parameter schema, so ``--help`` lists every parameter with its
+meaning and allowed range.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+from .parameters import SCHEMA, ParameterError, parse_assignment
+from .scenario import ScenarioError
+
+QUICKSTART = {"n_groups": 60}
+"""The default scenario of `make run`: default parameters with 60 groups."""
+QUICKSTART_STEPS = 400
+QUICKSTART_SEED = 7
+
+
+def _parameter_help() -> str:
+    lines = ["parameters (set with --set NAME=VALUE, repeatable):"]
+    section = None
+    for p in SCHEMA:
+        if p.section != section:
+            section = p.section
+            lines.append(f"\n  [{section}]")
+        default = str(p.default).lower() if p.kind is bool else p.default
+        lines.append(f"  {p.name} = {default}   ({p.allowed()})")
+        lines.extend(textwrap.wrap(p.meaning, 84, initial_indent="      ", subsequent_indent="      "))
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m model",
+        description="Agent-based model of alliance formation between people's groups.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_parameter_help(),
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, helptext in (("run", "run the model and write its outputs"),
+                           ("quickstart", "run the default scenario (what `make run` does)")):
+        p = sub.add_parser(name, help=helptext, formatter_class=argparse.RawDescriptionHelpFormatter,
+                           epilog=_parameter_help())
+        p.add_argument("--steps", type=int, default=QUICKSTART_STEPS if name == "quickstart" else 500,
+                       help="number of steps (default %(default)s)")
+        p.add_argument("--seed", type=int, default=QUICKSTART_SEED if name == "quickstart" else 0,
+                       help="random seed (default %(default)s)")
+        p.add_argument("--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE",
+                       help="set a parameter; repeat for several")
+        p.add_argument("--scenario", default=None,
+                       help="a scenario TOML file, or the name of a shipped one (e.g. river_valley)")
+        p.add_argument("--out", default="results/run" if name == "run" else "results/quickstart",
+                       help="output folder (default %(default)s)")
+        p.add_argument("--format", choices=("csv", "parquet", "both"), default="both",
+                       help="metrics table format (default %(default)s)")
+    sub.add_parser("params", help="list every parameter with its default, range and meaning")
+    odd = sub.add_parser("odd-table", help="print the ODD parameter table, or --write it into docs/ODD.md")
+    odd.add_argument("--write", metavar="ODD_MD", default=None)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command in ("run", "quickstart"):
+            return _run(args)
+        if args.command == "params":
+            print(_parameter_help())
+            return 0
+        if args.command == "odd-table":
+            from .odd import odd_parameter_table, write_parameter_table
+
+            if args.write:
+                write_parameter_table(Path(args.write))
+                print(f"parameter table written into {args.write}")
+            else:
+                print(odd_parameter_table())
+            return 0
+    except (ParameterError, ScenarioError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 1
+
+
+def _run(args) -> int:
+    from .plots import timeseries_figure
+    from .run import contracts_table, metrics_table, outcomes
+    from .model import AllianceModel
+
+    if args.steps < 1:
+        raise ParameterError(f"--steps = {args.steps} is not allowed: expected a positive integer")
+    params = dict(QUICKSTART) if args.command == "quickstart" and args.scenario is None else {}
+    params.update(parse_assignment(a) for a in args.assignments)
+    model = AllianceModel(seed=args.seed, scenario=args.scenario, **params)
+    model.run(args.steps)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    table = metrics_table(model)
+    written = []
+    if args.format in ("csv", "both"):
+        table.to_csv(out / "metrics.csv")
+        written.append(out / "metrics.csv")
+    if args.format in ("parquet", "both"):
+        table.to_parquet(out / "metrics.parquet")
+        written.append(out / "metrics.parquet")
+    contracts_table(model).to_csv(out / "contracts.csv", index=False)
+    written.append(out / "contracts.csv")
+    title = (f"{model.params.n_groups} groups, seed {args.seed}"
+             + (f", scenario {args.scenario}" if args.scenario else ""))
+    fig = timeseries_figure(table, title)
+    fig.savefig(out / "timeseries.png", dpi=130)
+    written.append(out / "timeseries.png")
+    result = outcomes(model)
+    summary = {"seed": args.seed, "steps": args.steps, "scenario": args.scenario,
+               "parameters": {k: v for k, v in vars(model.params).items()}, "outcomes": result}
+    (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
+    written.append(out / "summary.json")
+    m = model.metrics
+    print(f"Ran {args.steps} steps with {model.params.n_groups} groups (seed {args.seed}).")
+    print(f"  alliances now:             {m['n_alliances']} "
+          f"(largest holds {m['largest_alliance_share']:.0%} of the population)")
+    print(f"  stable alliance formed:    {'yes' if result['stable_alliance_formed'] else 'no'} "
+          f"(largest: {result['largest_stable_alliance_groups']} groups)")
+    print(f"  contracts signed:          {result['contracts_signed']} "
+          f"({result['renewal_share']:.0%} renewed at least once)")
+    print(f"  hostility:                 {m['hostility']:.2f} (share of pairs in contact)")
+    print(f"  mean openness:             {m['mean_openness']:.2f}")
+    print(f"  commons level:             {m['commons']:.2f}")
+    print("Outputs:")
+    for path in written:
+        print(f"  {path}")
+    return 0

@@ -1,0 +1,46 @@
+"""Dialogue with nature: a shared commons that regrows, is extracted, and can run short.
+
+Muto (2009/2018) asks alliances to enter into dialogue with nature, learning from
+indigenous peoples and questioning development's arrogance toward nature. The commons
+regrows logistically (Schaefer 1954 / Gordon 1954 harvest model: harvest proportional to
+stock); groups on the dominated side of the development-nature axis extract less, and
+alliances that give them voice (mitigated domination on that axis) lower the dominant
+partner's extraction. Scarcity feeds hostility.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .state import Contracts
+
+
+def voice(contracts: Contracts, active: np.ndarray, n: int) -> np.ndarray:
+    """Each group's largest mitigation toward a nature-side partner in an active contract."""
+    c = contracts
+    v = np.zeros(n)
+    ab = active[c.nature_voice_ab[active]]
+    ba = active[c.nature_voice_ba[active]]
+    np.maximum.at(v, c.a[ab], c.mit_ab[ab])
+    np.maximum.at(v, c.b[ba], c.mit_ba[ba])
+    return v
+
+
+def extraction(sizes: np.ndarray, nature_side: np.ndarray, group_voice: np.ndarray,
+               rate: float, nature_factor: float, voice_effect: float) -> np.ndarray:
+    """Per-group extraction rate: size times rate, less on the nature side and with voice.
+
+    Shares sum to at most ``rate`` <= 1, so the harvest never exceeds the stock.
+    """
+    factor = np.where(nature_side, nature_factor, 1.0)
+    return rate * sizes * factor * (1.0 - voice_effect * group_voice)
+
+
+def regrow(level: float, regrowth: float, total_extraction: float) -> float:
+    """R' = R + g R (1 - R) - h R, which stays in [0, 1] for g, h in [0, 1]."""
+    return level + regrowth * level * (1.0 - level) - total_extraction * level
+
+
+def scarcity(level: float) -> float:
+    """Scarcity is the commons' shortfall from its carrying capacity (1)."""
+    return 1.0 - level

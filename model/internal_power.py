@@ -1,0 +1,47 @@
+"""Internal impacts: power shifts between a group's open faction and its hardliners.
+
+Muto (2009/2018): contact may first make a community defensive, but properly mediated
+interaction lets people inside the group take up emancipatory ideas and change its internal
+power structure. Hostile contact strengthens hardliners (rally round the flag, Mueller
+1970). Openness relaxes slowly toward the group's baseline (entrenched structures).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .outcomes import HOSTILE, NEUTRAL, VIRTUOUS
+
+HARDLINER_LED = 0.5
+"""A group is hardliner-led when its open faction holds less than half the power."""
+
+
+def openness_changes(openness: np.ndarray, i: np.ndarray, j: np.ndarray, outcome: np.ndarray,
+                     first: np.ndarray, p, impacts: bool, backlash: bool) -> np.ndarray:
+    """Summed change of each group's openness from the step's encounters.
+
+    Virtuous: + opening_rate * (1 - o). Hostile: - rally_rate * o. A neutral first meeting
+    of a hardliner-led group: - backlash_rate * o (a defensive backlash to the unfamiliar,
+    which fades as a group comes to know the others).
+    """
+    who = np.concatenate([i, j])
+    out = np.concatenate([outcome, outcome])
+    new = np.concatenate([first, first])
+    o = openness[who]
+    change = np.zeros(len(who))
+    if impacts:
+        change += np.where(out == VIRTUOUS, p.opening_rate * (1.0 - o), 0.0)
+        change -= np.where(out == HOSTILE, p.rally_rate * o, 0.0)
+    if backlash:
+        change -= np.where((out == NEUTRAL) & new & (o < HARDLINER_LED), p.backlash_rate * o, 0.0)
+    return np.bincount(who, weights=change, minlength=len(openness))
+
+
+def apply_openness(openness: np.ndarray, change: np.ndarray) -> np.ndarray:
+    """Add the summed changes; several encounters in a step can overshoot, so clip to [0, 1]."""
+    return np.clip(openness + change, 0.0, 1.0)
+
+
+def entrench(openness: np.ndarray, baseline: np.ndarray, rate: float) -> np.ndarray:
+    """Relax openness toward the group's baseline at ``rate`` per step."""
+    return openness + rate * (baseline - openness)

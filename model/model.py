@@ -1,0 +1,289 @@
+"""AllianceModel: wires the mechanisms into one readable step (ODD: Process overview).
+
+Every mechanism is a pure function over the state arrays (model/*.py); this module only
+orders them, passes the step's random draws in, and records what happened.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property, partial
+
+import mesa
+import numpy as np
+
+from . import (alliances, commons, common_enemy, contracts, economy, encounters, instigation,
+               internal_power, mediation, movements, outcomes, structural_change, trust)
+from .agents import Group, Movement
+from .draws import StepDraws, draw_step
+from .identities import domination
+from .metrics import COUNTERS, METRICS, compute_metrics
+from .parameters import ECONOMIC_AXES, NATURE_AXIS, ParameterError, Params, validate
+from .population import draw_population
+from .state import State
+
+
+def _metric(model: "AllianceModel", name: str):
+    return model.metrics[name]
+
+
+class AllianceModel(mesa.Model):
+    """Alliance formation between people's groups (see docs/ODD.md).
+
+    Parameters are keyword arguments checked against ``model.parameters.SCHEMA``;
+    ``seed`` (or ``rng``) fixes every draw. ``scenario`` (a path or a loaded
+    ``model.scenario.Scenario``) replaces the random population with a hand-made one.
+    """
+
+    def __init__(self, seed=None, rng=None, scenario=None, **params):
+        super().__init__(rng=seed if rng is None else rng)
+        if scenario is not None:
+            from .scenario import load_scenario
+
+            scenario = load_scenario(scenario) if not hasattr(scenario, "build") else scenario
+            for name, value in params.items():
+                if name in scenario.fixed and value != scenario.fixed[name]:
+                    raise ParameterError(
+                        f"parameter '{name}' = {value!r} is not allowed with scenario "
+                        f"{scenario.name!r}: the scenario fixes it to {scenario.fixed[name]}")
+            self.params: Params = validate({**scenario.parameters, **params, **scenario.fixed})
+            self.state: State = scenario.build(self.params)
+        else:
+            self.params = validate(params)
+            self.state = draw_population(self.params, self.rng)
+        p, s = self.params, self.state
+        self.time = 0
+        self.n_encounters = max(1, int(round(p.encounter_rate * s.n)))
+        self._side_index = encounters.side_index(s.sides)
+        self._economic_axes = np.array([s.axis_index(a) for a in ECONOMIC_AXES if a in s.axis_names],
+                                       dtype=np.int64)
+        self._nature_axis = s.axis_index(NATURE_AXIS)
+        self._counts = dict.fromkeys(COUNTERS, 0)
+        self._counted_steps = 0
+        s.enemy = self.enemy_salience(0)
+        self.largest_stable_size = 0
+        self._alliance_version = s.contracts.version
+        self.groups = [Group(self, i) for i in range(s.n)]
+        self.movements = [Movement(self, m) for m in range(s.m)]
+        self.metrics = compute_metrics(s, self._counts, 0)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: partial(_metric, name=name) for name in METRICS})
+        self.datacollector.collect(self)
+
+    # -- the step ------------------------------------------------------------------
+    def step(self) -> None:
+        """One step: draw the step's random numbers, then advance the state with them."""
+        self.advance(draw_step(self.rng, self.n_encounters))
+
+    def advance(self, draws: StepDraws) -> None:
+        """Advance one step with the given draws (ODD: Process overview and scheduling)."""
+        self.time += 1
+        t = self.time
+        enemy = self.state.enemy = self.enemy_salience(t)
+        i, j = self.sample_encounters(draws)
+        mediated = self.mediate(i, j, draws.mediate)
+        outcome, t_ij, t_ji = self.judge(i, j, mediated, draws.outcome)
+        first = ~self.state.met[i, j]
+        self.update_trust(i, j, outcome, t_ij, t_ji)
+        self.update_internal_power(i, j, outcome, first)
+        self.update_contracts(i, j, outcome, t, enemy)
+        self.update_commons()
+        self.update_movement_ties(i, j, outcome, mediated)
+        self.update_alliances()
+        self.count(mediated, outcome)
+        if t % self.params.collect_every == 0:
+            self.collect()
+
+    # -- mechanisms, in step order --------------------------------------------------
+    def enemy_salience(self, t: int) -> float:
+        p = self.params
+        if not p.enable_common_enemy:
+            return 0.0
+        return common_enemy.enemy_salience(p.enemy_schedule, p.enemy_salience, p.enemy_onset,
+                                           p.enemy_fade_time, p.enemy_duration, t)
+
+    def sample_encounters(self, d: StepDraws) -> tuple[np.ndarray, np.ndarray]:
+        p, s = self.params, self.state
+        if p.enable_encounter_bias:
+            modes = encounters.encounter_modes(d.mode, p.domination_bias, p.contact_bias)
+        else:
+            modes = np.zeros(d.n, dtype=np.int64)
+        i, j = encounters.sample_encounters(s.n, s.sides, *self._side_index, s.contacts,
+                                            d.initiator, modes, d.axis, d.pick)
+        encounters.remember_contacts(s.contacts, s.contact_next, i, j)
+        return i, j
+
+    def mediate(self, i, j, u) -> np.ndarray:
+        p, s = self.params, self.state
+        if not p.enable_mediation or s.m == 0:
+            return np.zeros(len(i), dtype=bool)
+        strength = mediation.mediation_strength(s.rootedness, s.capacity, s.ties, i, j)
+        return u < mediation.mediation_probability(strength, p.mediation_reach)
+
+    def judge(self, i, j, mediated, u):
+        """Context and outcome of each encounter, from the start-of-step state."""
+        p, s = self.params, self.state
+        t_ij = outcomes.pair_trust(s.trust, s.met, s.attitudes, s.categories, i, j)
+        t_ji = outcomes.pair_trust(s.trust, s.met, s.attitudes, s.categories, j, i)
+        dom_sym = self.effective_domination(i, j)
+        mean_trust = 0.5 * (t_ij + t_ji)
+        p_v = outcomes.virtuous_probability(s.openness[i], s.openness[j], mean_trust, dom_sym,
+                                            outcomes.cultural_similarity(s.traits, i, j), p)
+        instigation = (self.instigation_pressure(i, j) if p.enable_instigation
+                       else np.zeros(len(i)))
+        scarcity = commons.scarcity(s.commons) if p.enable_commons else 0.0
+        p_h = outcomes.hostile_probability(instigation, scarcity, dom_sym, mean_trust, p)
+        return outcomes.classify(mediated, p_v, p_h, u), t_ij, t_ji
+
+    def effective_domination(self, i, j) -> np.ndarray:
+        """D_ij + D_ji, each reduced by the mitigation of their active contract, if any."""
+        s = self.state
+        d_ij = _domination(s, i, j)
+        d_ji = _domination(s, j, i)
+        k = s.contracts.lookup(i, j)
+        has = k >= 0
+        if np.any(has):
+            c = s.contracts
+            kk = k[has]
+            i_is_a = i[has] == c.a[kk]
+            mit_ij = np.where(i_is_a, c.mit_ab[kk], c.mit_ba[kk])
+            mit_ji = np.where(i_is_a, c.mit_ba[kk], c.mit_ab[kk])
+            d_ij[has] *= 1.0 - mit_ij
+            d_ji[has] *= 1.0 - mit_ji
+        return d_ij + d_ji
+
+    def instigation_pressure(self, i, j) -> np.ndarray:
+        p, s = self.params, self.state
+        return instigation.instigation_pressure(i, j, s.alliance, s.sizes, p.instigation, p.instigation_mode)
+
+    def update_trust(self, i, j, outcome, t_ij, t_ji) -> None:
+        p, s = self.params, self.state
+        ratio = p.negativity_bias if p.enable_negativity_bias else 1.0
+        d_ij = trust.trust_changes(t_ij, outcome, p.trust_gain, ratio)
+        d_ji = trust.trust_changes(t_ji, outcome, p.trust_gain, ratio)
+        trust.apply_trust(s.trust, s.met, i, j, t_ij, t_ji, d_ij, d_ji)
+        if p.enable_secondary_transfer:
+            both_i, both_j = np.concatenate([i, j]), np.concatenate([j, i])
+            trust.transfer_to_attitudes(s.attitudes, s.categories, both_i, both_j,
+                                        np.concatenate([d_ij, d_ji]), p.secondary_transfer)
+
+    def update_internal_power(self, i, j, outcome, first) -> None:
+        p, s = self.params, self.state
+        change = internal_power.openness_changes(s.openness, i, j, outcome, first, p,
+                                                 p.enable_internal_impacts, p.enable_backlash)
+        s.openness = internal_power.apply_openness(s.openness, change)
+        if p.enable_entrenchment:
+            s.openness = internal_power.entrench(s.openness, s.openness_base, p.entrenchment_rate)
+
+    def update_contracts(self, i, j, outcome, t: int, enemy: float) -> None:
+        """Structural change, economy, punctuation (renew or lapse), then new contracts."""
+        p, s = self.params, self.state
+        c = s.contracts
+        active = np.flatnonzero(c.active)
+        if p.enable_structural_change:
+            structural_change.mitigate(c, active, s.openness, p.mitigation_rate)
+        if p.enable_lip_service:
+            structural_change.lip_service(c, active, s.trust, p.lip_service_rate)
+        if p.enable_economic_articulation:
+            gain = economy.articulate(c, active, s.n, p.economic_gain, p.interdependence_rate)
+            s.resources = economy.consume(s.resources + gain, p.resource_decay)
+        else:
+            s.resources = economy.consume(s.resources, p.resource_decay)
+        due = contracts.due_now(c, t)
+        if len(due):
+            relief = common_enemy.threshold_relief(p.enemy_effect, enemy, c.shares_enemy[due])
+            threshold = p.renewal_threshold - p.interdependence_weight * c.interdependence[due] - relief
+            ok = contracts.renewal_ok(contracts.mutual_trust(s.trust, c.a[due], c.b[due]), threshold,
+                                      contracts.residual_domination(c, due), p.renewal_max_domination)
+            contracts.renew(c, due[ok], t, p.contract_term)
+            contracts.lapse(c, due[~ok], t, s.trust, p.lapse_cost)
+            self._counts["renewed"] += int(ok.sum())
+            self._counts["lapsed"] += int((~ok).sum())
+            c.reindex()
+        if p.enable_contracts:
+            a, b = contracts.virtuous_pairs(i, j, outcome, s.n)
+            fresh = c.lookup(a, b) < 0
+            a, b = a[fresh], b[fresh]
+            terms = contracts.pair_terms(a, b, s.sides, s.salience, self._economic_axes,
+                                         p.enemy_axis, self._nature_axis)
+            relief = common_enemy.threshold_relief(p.enemy_effect, enemy, terms["shares_enemy"])
+            signs = contracts.mutual_trust(s.trust, a, b) >= p.contract_threshold - relief
+            if np.any(signs):
+                contracts.sign(c, a[signs], b[signs], t, p.contract_term,
+                               {k: v[signs] for k, v in terms.items()})
+                c.reindex()
+                self._counts["signed"] += int(signs.sum())
+
+    def update_commons(self) -> None:
+        p, s = self.params, self.state
+        if not p.enable_commons:
+            return
+        c = s.contracts
+        voice = commons.voice(c, np.flatnonzero(c.active), s.n)
+        nature_side = (s.sides[:, self._nature_axis] == 1.0) if self._nature_axis >= 0 \
+            else np.zeros(s.n, dtype=bool)
+        take = commons.extraction(s.sizes, nature_side, voice, p.extraction_rate,
+                                  p.nature_side_extraction, p.voice_effect)
+        s.resources = s.resources + p.harvest_value * take * s.commons
+        s.commons = commons.regrow(s.commons, p.commons_regrowth, float(take.sum()))
+
+    def update_movement_ties(self, i, j, outcome, mediated) -> None:
+        p, s = self.params, self.state
+        if not p.enable_movement_dynamics or s.m < 2:
+            return
+        ok = mediated & (outcome == outcomes.VIRTUOUS)
+        credit = movements.joint_mediation(s.rootedness, s.capacity, i[ok], j[ok])
+        s.ties = movements.update_ties(s.ties, credit, p.tie_reinforcement,
+                                       p.convergence_space, p.tie_decay)
+
+    def update_alliances(self) -> None:
+        """Alliances are components of active contracts; recomputed when contracts changed."""
+        p, s = self.params, self.state
+        c = s.contracts
+        if c.version == self._alliance_version:
+            return
+        self._alliance_version = c.version
+        active = c.active
+        s.alliance = alliances.components(s.n, c.a[active], c.b[active])
+        s.stable_alliance = alliances.stable_labels(s.n, c.a, c.b, active, c.renewals,
+                                                    p.stable_alliance_min_size)
+        if np.any(s.stable_alliance >= 0):
+            largest = int(np.bincount(s.stable_alliance[s.stable_alliance >= 0]).max())
+            self.largest_stable_size = max(self.largest_stable_size, largest)
+
+    # -- recording ---------------------------------------------------------------------
+    def count(self, mediated, outcome) -> None:
+        k = self._counts
+        k["encounters"] += len(outcome)
+        k["mediated"] += int(mediated.sum())
+        k["virtuous"] += int(np.count_nonzero(outcome == outcomes.VIRTUOUS))
+        k["hostile"] += int(np.count_nonzero(outcome == outcomes.HOSTILE))
+        k["neutral"] += int(np.count_nonzero(outcome == outcomes.NEUTRAL))
+        self._counted_steps += 1
+
+    def collect(self) -> None:
+        """Compute the metrics and hand them to Mesa's DataCollector; reset the counters."""
+        self.metrics = compute_metrics(self.state, self._counts, self._counted_steps)
+        self.datacollector.collect(self)
+        self._counts = dict.fromkeys(COUNTERS, 0)
+        self._counted_steps = 0
+
+    @cached_property
+    def faultline_strength(self) -> float:
+        """Faultline strength of the population (average silhouette width, Meyer and Glenz 2013)."""
+        from .faultlines import faultline_strength
+
+        return faultline_strength(self.state.sides, self.state.traits)
+
+    @property
+    def stable_alliance_formed(self) -> bool:
+        """Headline outcome: a stable alliance (see model.alliances) existed at some step."""
+        return self.largest_stable_size >= self.params.stable_alliance_min_size
+
+    def run(self, steps: int) -> "AllianceModel":
+        for _ in range(steps):
+            self.step()
+        return self
+
+
+def _domination(s: State, i, j) -> np.ndarray:
+    return domination(s.sides[i], s.sides[j], s.salience)

@@ -1,0 +1,309 @@
+"""The parameter schema: the one source of truth for every model parameter.
+
+Each entry holds a name, type, default, allowed range and a one-line meaning. The same
+schema drives validation, the command line, sweeps, dashboard sliders and the parameter
+table of ``docs/ODD.md`` (see :func:`odd_table`), so a parameter is declared once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+AXIS_NAMES = (
+    "capital_labour",
+    "north_south",
+    "gender",
+    "development_nature",
+    "industry_agriculture",
+    "state_society",
+    "empire_colony",
+)
+"""Historic domination axes named in Muto (2009/2018); the first ``n_axes`` are used."""
+
+ECONOMIC_AXES = ("north_south", "industry_agriculture")
+"""Axes on which opposite positions are economically complementary (worker-peasant style)."""
+
+NATURE_AXIS = "development_nature"
+
+
+class ParameterError(ValueError):
+    """A parameter value or name that the schema does not allow."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter: what it is called, what it may be, and what it means."""
+
+    name: str
+    kind: type
+    default: Any
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] | None = None
+    meaning: str = ""
+    section: str = ""
+
+    def allowed(self) -> str:
+        """Human-readable allowed range, used in errors, --help and the ODD table."""
+        if self.kind is bool:
+            return "true or false"
+        if self.choices is not None:
+            return "one of " + ", ".join(self.choices)
+        kind = "integer" if self.kind is int else "number"
+        return f"{kind} in [{_fmt(self.low)}, {_fmt(self.high)}]"
+
+    def coerce(self, value: Any) -> Any:
+        """Check one value against this entry and return it in the declared type."""
+        if self.kind is bool:
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.lower() in _BOOL_WORDS:
+                return _BOOL_WORDS[value.lower()]
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and value in (0, 1):
+                return bool(value)
+            raise self._error(value)
+        if self.choices is not None:
+            if isinstance(value, str) and value in self.choices:
+                return value
+            raise self._error(value)
+        number = _as_number(value)
+        if number is None or not math.isfinite(number):
+            raise self._error(value)
+        if self.kind is int:
+            if number != int(number):
+                raise self._error(value)
+            number = int(number)
+        else:
+            number = float(number)
+        if number < self.low or number > self.high:
+            raise self._error(value)
+        return number
+
+    def _error(self, value: Any) -> ParameterError:
+        return ParameterError(
+            f"parameter '{self.name}' = {value!r} is not allowed: expected {self.allowed()} "
+            f"({self.meaning})"
+        )
+
+
+_BOOL_WORDS = {"true": True, "on": True, "yes": True, "1": True,
+               "false": False, "off": False, "no": False, "0": False}
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return ""
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def _as_number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return value
+    if hasattr(value, "dtype") and getattr(value, "shape", None) == ():
+        return _as_number(value.item())
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _p(name, kind, default, low=None, high=None, meaning="", section="", choices=None) -> Param:
+    return Param(name, kind, default, low, high, choices, meaning, section)
+
+
+def _switch(name: str, meaning: str) -> Param:
+    return Param(f"enable_{name}", bool, True, meaning=meaning, section="switches")
+
+
+SCHEMA: tuple[Param, ...] = (
+    # population
+    _p("n_groups", int, 50, 2, 100_000, "number of people's groups", "population"),
+    _p("n_axes", int, 7, 1, len(AXIS_NAMES), "number of domination axes (taken in the order of AXIS_NAMES)", "population"),
+    _p("faultline_alignment", float, 0.5, 0.0, 1.0, "1 = every axis follows one master split (strong faultlines), 0 = axes independent (cross-cutting)", "population"),
+    _p("dominated_share", float, 0.5, 0.05, 0.95, "probability that a group sits on the dominated side of an axis", "population"),
+    _p("n_traits", int, 0, 0, 5, "number of non-hierarchical cultural traits (0 = none)", "population"),
+    _p("trait_values", int, 3, 2, 10, "number of values each cultural trait can take", "population"),
+    _p("size_inequality", float, 1.0, 0.0, 3.0, "log-normal sigma of group sizes (0 = equal sizes)", "population"),
+    _p("salience_spread", float, 0.0, 0.0, 3.0, "spread of axis salience weights (0 = all axes equally salient)", "population"),
+    _p("resource_gap", float, 1.0, 0.0, 10.0, "extra initial resources of a group dominant on every axis", "population"),
+    _p("openness_mean", float, 0.3, 0.01, 0.99, "mean baseline share of power held by a group's open faction", "population"),
+    _p("openness_spread", float, 0.5, 0.0, 3.0, "logit-normal spread of baseline openness across groups", "population"),
+    _p("initial_prejudice", float, 0.2, 0.0, 1.0, "initial attitude toward one's own categories (+) and other categories (-)", "population"),
+    # movements
+    _p("n_movements", int, 10, 0, 500, "number of movements, each rooted in the dominated side of one axis", "movements"),
+    _p("mediation_capacity", float, 0.5, 0.0, 1.0, "mean capacity of movements to mediate encounters", "movements"),
+    _p("rootedness", float, 0.8, 0.0, 1.0, "mean rootedness of a movement in the groups of its constituency", "movements"),
+    _p("mediation_reach", float, 3.0, 0.0, 20.0, "how strongly movement presence turns into mediation probability", "movements"),
+    _p("initial_tie_density", float, 0.2, 0.0, 1.0, "initial share of movement pairs tied in the movement of movements", "movements"),
+    _p("convergence_space", float, 0.05, 0.0, 1.0, "how readily new ties form between movements that mediate together", "movements"),
+    _p("tie_reinforcement", float, 0.1, 0.0, 1.0, "strengthening of an existing tie per successful joint mediation", "movements"),
+    _p("tie_decay", float, 0.01, 0.0, 1.0, "per-step decay of ties that mediated nothing virtuous", "movements"),
+    # encounters
+    _p("encounter_rate", float, 1.0, 0.01, 50.0, "encounters per group per step", "encounters"),
+    _p("domination_bias", float, 0.4, 0.0, 1.0, "share of encounters drawn along domination ties", "encounters"),
+    _p("contact_bias", float, 0.3, 0.0, 1.0, "share of encounters drawn among recent contacts", "encounters"),
+    _p("contact_memory", int, 4, 1, 32, "number of recent partners a group remembers as contacts", "encounters"),
+    # outcomes of encounters
+    _p("virtuous_base", float, 0.0, -10.0, 10.0, "log-odds of a virtuous outcome of a mediated encounter at neutral context", "outcomes"),
+    _p("hostility_base", float, -3.0, -10.0, 10.0, "log-odds of a hostile outcome of an unmediated encounter at neutral context", "outcomes"),
+    _p("openness_weight", float, 3.0, 0.0, 20.0, "effect of the pair's openness on the log-odds of a virtuous outcome", "outcomes"),
+    _p("trust_weight", float, 2.0, 0.0, 20.0, "effect of mutual trust on the log-odds of virtuous (+) and hostile (-) outcomes", "outcomes"),
+    _p("domination_weight", float, 1.5, 0.0, 20.0, "effect of effective domination on the log-odds of virtuous (-) and hostile (+) outcomes", "outcomes"),
+    _p("bond", float, 0.5, -5.0, 5.0, "ethics of respect: log-odds bonus of a virtuous outcome", "outcomes"),
+    _p("cultural_similarity_weight", float, 0.5, 0.0, 10.0, "effect of shared cultural traits on the log-odds of a virtuous outcome", "outcomes"),
+    # trust
+    _p("trust_gain", float, 0.1, 0.0, 1.0, "fraction of the way to full trust moved by one virtuous encounter", "trust"),
+    _p("negativity_bias", float, 2.5, 1.0, 10.0, "how much further a hostile encounter moves trust than a virtuous one", "trust"),
+    _p("secondary_transfer", float, 0.3, 0.0, 1.0, "share of a trust change that spills over to attitudes toward the partner's categories", "trust"),
+    # internal power
+    _p("opening_rate", float, 0.05, 0.0, 1.0, "shift of power toward the open faction per virtuous encounter", "internal power"),
+    _p("rally_rate", float, 0.02, 0.0, 1.0, "shift of power toward hardliners per hostile encounter (rally round the flag)", "internal power"),
+    _p("backlash_rate", float, 0.02, 0.0, 1.0, "defensive backlash of a hardliner-led group per neutral first meeting", "internal power"),
+    _p("entrenchment_rate", float, 0.02, 0.0, 1.0, "per-step relaxation of openness toward the group's baseline", "internal power"),
+    # contracts
+    _p("contract_threshold", float, 0.3, -1.0, 1.0, "mutual trust needed to sign a contract", "contracts"),
+    _p("renewal_threshold", float, 0.2, -1.0, 1.0, "mutual trust needed to renew a contract at the end of its term", "contracts"),
+    _p("contract_term", int, 20, 1, 10_000, "steps between a contract's punctuation points", "contracts"),
+    _p("renewal_max_domination", float, 0.1, 0.0, 2.0, "largest residual (unmitigated) domination inside a pair that still allows renewal", "contracts"),
+    _p("lapse_cost", float, 0.1, 0.0, 1.0, "fraction of the way to full distrust moved when a contract lapses", "contracts"),
+    _p("stable_alliance_min_size", int, 3, 2, 100_000, "fewest groups in a stable alliance (component of renewed contracts)", "contracts"),
+    # structural change
+    _p("mitigation_rate", float, 0.05, 0.0, 1.0, "per-step mitigation of domination inside a contract, times the dominant party's openness", "structural change"),
+    _p("lip_service_rate", float, 0.02, 0.0, 1.0, "per-step trust erosion of the dominated party per unit of unmitigated domination", "structural change"),
+    # economic articulation
+    _p("economic_gain", float, 0.05, 0.0, 1.0, "per-step resource gain of contracted groups with complementary positions", "economy"),
+    _p("interdependence_rate", float, 0.05, 0.0, 1.0, "per-step growth of a contract's economic interdependence", "economy"),
+    _p("interdependence_weight", float, 0.3, 0.0, 2.0, "how much full interdependence lowers the renewal threshold", "economy"),
+    _p("resource_decay", float, 0.02, 0.0, 1.0, "per-step share of resources consumed", "economy"),
+    # common enemy
+    _p("enemy_schedule", str, "constant", choices=("constant", "fading", "pulse"), meaning="time course of the common enemy's salience", section="common enemy"),
+    _p("enemy_salience", float, 0.5, 0.0, 1.0, "peak salience of the common enemy", "common enemy"),
+    _p("enemy_axis", int, 0, 0, len(AXIS_NAMES) - 1, "axis whose dominated side shares the common enemy", "common enemy"),
+    _p("enemy_effect", float, 0.3, 0.0, 2.0, "reduction of contract and renewal thresholds at full salience", "common enemy"),
+    _p("enemy_onset", int, 100, 0, 1_000_000, "step at which fading starts, or at which a pulse begins", "common enemy"),
+    _p("enemy_fade_time", float, 50.0, 1.0, 1e6, "e-folding time of a fading enemy's salience, in steps", "common enemy"),
+    _p("enemy_duration", int, 50, 1, 1_000_000, "length of a pulse, in steps", "common enemy"),
+    # commons
+    _p("commons_regrowth", float, 0.1, 0.0, 1.0, "logistic regrowth rate of the shared commons", "commons"),
+    _p("extraction_rate", float, 0.03, 0.0, 1.0, "per-step extraction of the commons by the whole population", "commons"),
+    _p("nature_side_extraction", float, 0.3, 0.0, 1.0, "relative extraction of groups dominated on the development-nature axis", "commons"),
+    _p("voice_effect", float, 0.5, 0.0, 1.0, "largest cut in a group's extraction from alliances that give the nature side voice", "commons"),
+    _p("scarcity_weight", float, 2.0, 0.0, 20.0, "effect of commons scarcity on the log-odds of a hostile outcome", "commons"),
+    _p("harvest_value", float, 1.0, 0.0, 100.0, "resources gained per unit of commons extracted", "commons"),
+    # divide and rule
+    _p("instigation", float, 0.3, 0.0, 1.0, "divide-and-rule pressure that frames unmediated encounters as hostile", "divide and rule"),
+    _p("instigation_weight", float, 3.0, 0.0, 20.0, "effect of instigation on the log-odds of a hostile outcome", "divide and rule"),
+    _p("instigation_mode", str, "uniform", choices=("uniform", "targeted"), meaning="uniform pressure, or the same budget aimed at the largest alliance", section="divide and rule"),
+    # output
+    _p("collect_every", int, 1, 1, 1_000_000, "collect metrics every this many steps", "output"),
+    # switches
+    _switch("encounter_bias", "draw encounters along domination ties and recent contacts"),
+    _switch("mediation", "movements mediate encounters"),
+    _switch("negativity_bias", "hostile contact moves trust further than virtuous contact"),
+    _switch("secondary_transfer", "contact with a group spills over to attitudes toward its categories"),
+    _switch("internal_impacts", "virtuous contact opens groups, hostile contact rallies hardliners"),
+    _switch("backlash", "a first meeting that is not virtuous provokes a defensive backlash in hardliner-led groups"),
+    _switch("entrenchment", "openness relaxes toward each group's baseline"),
+    _switch("contracts", "trusting pairs sign, renew and lapse contracts"),
+    _switch("structural_change", "open dominant parties mitigate their domination inside contracts"),
+    _switch("lip_service", "unmitigated domination inside a contract erodes the dominated party's trust"),
+    _switch("economic_articulation", "complementary allies gain resources and interdependence"),
+    _switch("common_enemy", "a common enemy lowers thresholds among groups it dominates"),
+    _switch("commons", "a shared commons regrows, is extracted, and its scarcity breeds hostility"),
+    _switch("instigation", "divide-and-rule instigation frames unmediated encounters as hostile"),
+    _switch("movement_dynamics", "ties between movements strengthen with joint mediation and decay otherwise"),
+)
+
+SCHEMA_BY_NAME: dict[str, Param] = {p.name: p for p in SCHEMA}
+SWITCHES: tuple[str, ...] = tuple(p.name for p in SCHEMA if p.section == "switches")
+DEFAULTS: dict[str, Any] = {p.name: p.default for p in SCHEMA}
+
+Params = dataclasses.make_dataclass(
+    "Params",
+    [(p.name, p.kind, dataclasses.field(default=p.default)) for p in SCHEMA],
+    frozen=True,
+)
+Params.__module__ = __name__
+Params.__doc__ = "A validated, immutable set of model parameters (see SCHEMA)."
+
+
+def validate(values: Mapping[str, Any] | None = None, **more: Any) -> "Params":
+    """Return validated Params from defaults overridden by ``values`` and keywords.
+
+    Unknown names, wrong types, NaN and out-of-range values raise ParameterError that
+    names the parameter, the value and what is allowed.
+    """
+    given = dict(values or {})
+    given.update(more)
+    if isinstance(given.get("params"), Params) and len(given) == 1:
+        return given["params"]
+    unknown = sorted(set(given) - set(SCHEMA_BY_NAME))
+    if unknown:
+        raise ParameterError(
+            f"unknown parameter(s) {', '.join(repr(u) for u in unknown)}; "
+            f"known parameters are listed by `python -m model params`"
+            + _suggest(unknown[0])
+        )
+    checked = {name: SCHEMA_BY_NAME[name].coerce(v) for name, v in given.items()}
+    params = Params(**{**DEFAULTS, **checked})
+    _check_joint(params)
+    return params
+
+
+def _suggest(name: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, SCHEMA_BY_NAME, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _check_joint(p: "Params") -> None:
+    """Constraints that involve more than one parameter."""
+    if p.domination_bias + p.contact_bias > 1.0 + 1e-12:
+        raise ParameterError(
+            f"parameters 'domination_bias' + 'contact_bias' = {p.domination_bias} + "
+            f"{p.contact_bias} = {p.domination_bias + p.contact_bias:g} is not allowed: "
+            "their sum must be at most 1 (they are shares of encounters)"
+        )
+    if p.enemy_axis >= p.n_axes:
+        raise ParameterError(
+            f"parameter 'enemy_axis' = {p.enemy_axis} is not allowed with n_axes = {p.n_axes}: "
+            f"expected an axis index in [0, {p.n_axes - 1}]"
+        )
+
+
+def replace(params: "Params", **changes: Any) -> "Params":
+    """A validated copy of ``params`` with some values changed."""
+    return validate({**dataclasses.asdict(params), **changes})
+
+
+def as_dict(params: "Params") -> dict[str, Any]:
+    return dataclasses.asdict(params)
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """Parse ``name=value`` from the command line, checking name and value."""
+    if "=" not in text:
+        raise ParameterError(f"expected NAME=VALUE, got {text!r}")
+    name, raw = (s.strip() for s in text.split("=", 1))
+    if name not in SCHEMA_BY_NAME:
+        raise ParameterError(f"unknown parameter {name!r}{_suggest(name)}")
+    return name, SCHEMA_BY_NAME[name].coerce(raw)
+
+
+def odd_table(params: Iterable[Param] = SCHEMA) -> str:
+    """The ODD parameter table (markdown), generated from the schema."""
+    lines = ["| parameter | section | type | default | allowed | meaning |",
+             "|---|---|---|---|---|---|"]
+    for p in params:
+        kind = {bool: "switch", int: "int", float: "float", str: "choice"}[p.kind]
+        default = str(p.default).lower() if p.kind is bool else _fmt(p.default) if p.kind is not str else p.default
+        lines.append(f"| `{p.name}` | {p.section} | {kind} | {default} | {p.allowed()} | {p.meaning} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,61 @@
+"""One run as a function: parameters and seed in, metrics and outcomes out.
+
+``run`` is a plain, picklable function so a sweep engine can ship it to another process or
+machine (the EMA workbench convention).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .model import AllianceModel
+
+
+def run(params: dict[str, Any] | None = None, seed: int = 0, steps: int = 500,
+        scenario=None) -> dict[str, Any]:
+    """Run the model and return its headline outcomes (see docs/ODD.md, Observation)."""
+    start = time.perf_counter()
+    model = AllianceModel(seed=seed, scenario=scenario, **(params or {})).run(steps)
+    out = outcomes(model)
+    out["wall_time"] = time.perf_counter() - start
+    return out
+
+
+def outcomes(model: AllianceModel) -> dict[str, Any]:
+    """Headline outcomes of a finished run."""
+    c = model.state.contracts
+    signed = c.size
+    lifetimes = np.where(c.ended >= 0, c.ended, model.time) - c.start
+    out = {
+        "stable_alliance_formed": bool(model.stable_alliance_formed),
+        "largest_stable_alliance_groups": int(model.largest_stable_size),
+        "contracts_signed": int(signed),
+        "renewal_share": float(np.mean(c.renewals > 0)) if signed else 0.0,
+        "mean_contract_lifetime": float(lifetimes.mean()) if signed else 0.0,
+        "faultline_strength": float(model.faultline_strength),
+    }
+    out.update({f"final_{k}": v for k, v in model.metrics.items()})
+    return out
+
+
+def metrics_table(model: AllianceModel) -> pd.DataFrame:
+    """The collected metrics, one row per collection, indexed by step."""
+    df = model.datacollector.get_model_vars_dataframe()
+    every = model.params.collect_every
+    df.index = np.arange(len(df)) * every
+    df.index.name = "step"
+    return df
+
+
+def contracts_table(model: AllianceModel) -> pd.DataFrame:
+    """Every contract signed during the run, with both parties' names."""
+    c = model.state.contracts.as_dict()
+    df = pd.DataFrame(c)
+    names = np.array(model.state.group_names, dtype=object)
+    df.insert(2, "name_a", names[df["a"]] if len(df) else [])
+    df.insert(3, "name_b", names[df["b"]] if len(df) else [])
+    return df

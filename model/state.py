@@ -1,0 +1,180 @@
+"""The model's state: plain numpy arrays, one row per group or movement.
+
+Mechanisms read and write these arrays whole; the Mesa agents expose rows of them as
+properties. Keeping state here, apart from the agents, is what lets the step be vectorised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+
+_CONTRACT_FIELDS = {
+    "a": np.int64, "b": np.int64,          # the two parties, a < b
+    "start": np.int64,                     # step at which it was signed
+    "due": np.int64,                       # next punctuation point (renewal or lapse)
+    "renewals": np.int64,                  # times renewed
+    "first_renewal": np.int64,             # step of the first renewal, -1 if never
+    "ended": np.int64,                     # step at which it lapsed, -1 while active
+    "dom_ab": np.float64, "dom_ba": np.float64,   # domination of a over b and of b over a
+    "mit_ab": np.float64, "mit_ba": np.float64,   # mitigation of each, in [0, 1]
+    "complementarity": np.float64,         # share of economic axes on which a and b differ
+    "interdependence": np.float64,         # economic interdependence built up, in [0, 1]
+    "shares_enemy": np.bool_,              # both dominated on the common enemy's axis
+    "nature_voice_ab": np.bool_,           # a dominant and b dominated on the nature axis
+    "nature_voice_ba": np.bool_,
+}
+
+
+class Contracts:
+    """Every contract ever signed, active or lapsed, as growable column arrays.
+
+    The full history stays, so alliance lifetimes can be read off after a run.
+    """
+
+    def __init__(self, n_groups: int, capacity: int = 64):
+        self.n_groups = n_groups
+        self.size = 0
+        self.version = 0
+        self._cols = {k: np.zeros(capacity, dtype=t) for k, t in _CONTRACT_FIELDS.items()}
+        self.active_keys = np.zeros(0, dtype=np.int64)
+        self.active_index = np.zeros(0, dtype=np.int64)
+
+    def add(self, **columns: np.ndarray) -> np.ndarray:
+        """Append contracts given as equal-length columns; return their indices."""
+        n = len(columns["a"])
+        need = self.size + n
+        if need > len(self._cols["a"]):
+            cap = max(need, 2 * len(self._cols["a"]))
+            for k, col in self._cols.items():
+                grown = np.zeros(cap, dtype=col.dtype)
+                grown[: self.size] = col[: self.size]
+                self._cols[k] = grown
+        for k in self._cols:
+            self._cols[k][self.size: need] = columns.get(k, 0)
+        idx = np.arange(self.size, need)
+        self.size = need
+        self.version += 1
+        return idx
+
+    @property
+    def active(self) -> np.ndarray:
+        return self.ended < 0
+
+    def reindex(self) -> None:
+        """Rebuild the sorted lookup from pair key (a * N + b) to active contract index."""
+        idx = np.flatnonzero(self.active)
+        keys = self.a[idx] * self.n_groups + self.b[idx]
+        order = np.argsort(keys, kind="stable")
+        self.active_keys = keys[order]
+        self.active_index = idx[order]
+
+    def lookup(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Index of the active contract between each pair (i, j), or -1."""
+        lo = np.minimum(i, j)
+        hi = np.maximum(i, j)
+        keys = lo * self.n_groups + hi
+        if len(self.active_keys) == 0:
+            return np.full(len(keys), -1, dtype=np.int64)
+        pos = np.searchsorted(self.active_keys, keys)
+        pos = np.minimum(pos, len(self.active_keys) - 1)
+        found = self.active_keys[pos] == keys
+        return np.where(found, self.active_index[pos], -1)
+
+    def copy(self) -> "Contracts":
+        new = Contracts(self.n_groups, capacity=max(1, len(self._cols["a"])))
+        new.size = self.size
+        new.version = self.version
+        new._cols = {k: v.copy() for k, v in self._cols.items()}
+        new.active_keys = self.active_keys.copy()
+        new.active_index = self.active_index.copy()
+        return new
+
+    def as_dict(self) -> dict[str, np.ndarray]:
+        return {k: v[: self.size].copy() for k, v in self._cols.items()}
+
+
+def _column(name: str) -> property:
+    return property(lambda self: self._cols[name][: self.size],
+                    doc=f"Column '{name}' of every contract so far (a writable view).")
+
+
+for _name in _CONTRACT_FIELDS:
+    setattr(Contracts, _name, _column(_name))
+
+
+@dataclass
+class State:
+    """Every state variable of the model (see docs/ODD.md, Entities and state variables)."""
+
+    axis_names: tuple[str, ...]
+    sides: np.ndarray          # (N, K) float, 1.0 = dominated side of the axis
+    traits: np.ndarray         # (N, T) int, cultural trait values
+    categories: np.ndarray     # (N, K + T) int, category index of each group per axis/trait
+    n_categories: int
+    salience: np.ndarray       # (K,) axis weights, summing to 1
+    sizes: np.ndarray          # (N,) population shares, summing to 1
+    resources: np.ndarray      # (N,)
+    openness: np.ndarray       # (N,) share of power held by the open faction
+    openness_base: np.ndarray  # (N,) the baseline openness relaxes toward
+    trust: np.ndarray          # (N, N) trust of row in column, [-1, 1]; meaningful where met
+    met: np.ndarray            # (N, N) bool, pair has met at least once
+    attitudes: np.ndarray      # (N, C) attitude of each group toward each category, [-1, 1]
+    contacts: np.ndarray       # (N, L) int, recent partners (-1 = empty slot)
+    contact_next: np.ndarray   # (N,) int, next slot to overwrite in the contact ring
+    movement_axis: np.ndarray  # (M,) int, axis of each movement's constituency
+    movement_side: np.ndarray  # (M,) float, side of that axis (1.0 = dominated)
+    capacity: np.ndarray       # (M,) mediation capacity
+    rootedness: np.ndarray     # (M, N) rootedness of each movement in each group, [0, 1]
+    ties: np.ndarray           # (M, M) symmetric tie strengths in [0, 1], zero diagonal
+    commons: float             # level of the shared commons, [0, 1]
+    contracts: Contracts
+    alliance: np.ndarray       # (N,) alliance label, -1 = unallied
+    stable_alliance: np.ndarray  # (N,) label among renewed contracts, -1 = none
+    enemy: float = 0.0         # salience of the common enemy this step
+    group_names: tuple[str, ...] = ()
+    movement_names: tuple[str, ...] = ()
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return len(self.sizes)
+
+    @property
+    def k(self) -> int:
+        return self.sides.shape[1]
+
+    @property
+    def m(self) -> int:
+        return len(self.capacity)
+
+    def axis_index(self, name: str) -> int:
+        """Index of a named axis, or -1 when the population has no such axis."""
+        return self.axis_names.index(name) if name in self.axis_names else -1
+
+    def copy(self) -> "State":
+        values = {}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, np.ndarray):
+                v = v.copy()
+            elif isinstance(v, Contracts):
+                v = v.copy()
+            elif isinstance(v, dict):
+                v = dict(v)
+            values[f.name] = v
+        return State(**values)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Every numeric state variable, flat, for comparisons (oracle, determinism)."""
+        out = {}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, np.ndarray):
+                out[f.name] = v
+            elif isinstance(v, Contracts):
+                out.update({f"contract_{k}": c for k, c in v.as_dict().items()})
+            elif isinstance(v, float):
+                out[f.name] = np.array([v])
+        return out

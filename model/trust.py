@@ -1,0 +1,60 @@
+"""Trust between groups and attitudes toward categories.
+
+Virtuous contact raises trust and hostile contact lowers it, with a negativity bias:
+negative contact moves attitudes further than positive contact (Barlow et al. 2012; Graf,
+Paolini and Rubin 2014), default ratio 2.5. Contact with one group spills over to its
+categories (secondary transfer, Pettigrew 2009), which shapes what a group expects of
+groups it has never met.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .outcomes import HOSTILE, VIRTUOUS
+
+
+def trust_changes(t_ij: np.ndarray, outcome: np.ndarray, gain: float,
+                  negativity_ratio: float) -> np.ndarray:
+    """Change of trust per encounter: a share of the distance to +1 or -1.
+
+    A virtuous encounter moves trust ``gain`` of the way to +1; a hostile one
+    ``min(1, ratio * gain)`` of the way to -1. Bounded steps keep trust in [-1, 1].
+    """
+    up = gain * (1.0 - t_ij)
+    down = -min(1.0, negativity_ratio * gain) * (1.0 + t_ij)
+    return np.where(outcome == VIRTUOUS, up, np.where(outcome == HOSTILE, down, 0.0))
+
+
+def apply_trust(trust: np.ndarray, met: np.ndarray, i: np.ndarray, j: np.ndarray,
+                t_ij: np.ndarray, t_ji: np.ndarray, d_ij: np.ndarray, d_ji: np.ndarray) -> None:
+    """Synchronous update: every encounter read the start-of-step trust; changes add up.
+
+    A first meeting fixes trust at the expectation it started from; the summed changes
+    are then clipped to [-1, 1] (several encounters of one pair in a step can overshoot).
+    """
+    trust[i, j] = t_ij
+    trust[j, i] = t_ji
+    met[i, j] = True
+    met[j, i] = True
+    np.add.at(trust, (i, j), d_ij)
+    np.add.at(trust, (j, i), d_ji)
+    trust[i, j] = np.clip(trust[i, j], -1.0, 1.0)
+    trust[j, i] = np.clip(trust[j, i], -1.0, 1.0)
+
+
+def transfer_to_attitudes(attitudes: np.ndarray, categories: np.ndarray, i: np.ndarray,
+                          j: np.ndarray, d_ij: np.ndarray, rate: float) -> None:
+    """Secondary transfer: i's attitude to each category of j that i does not share moves
+    by ``rate`` times i's trust change toward j; attitudes stay in [-1, 1]."""
+    other = categories[j] != categories[i]
+    rows = np.broadcast_to(i[:, None], other.shape)
+    np.add.at(attitudes, (rows[other], categories[j][other]), np.broadcast_to(
+        (rate * d_ij)[:, None], other.shape)[other])
+    touched = np.unique(i)
+    attitudes[touched] = np.clip(attitudes[touched], -1.0, 1.0)
+
+
+def erode(trust: np.ndarray, who: np.ndarray, whom: np.ndarray, amount: np.ndarray) -> None:
+    """Lower trust of ``who`` in ``whom`` by ``amount`` (pairs unique), staying >= -1."""
+    trust[who, whom] = np.maximum(trust[who, whom] - amount, -1.0)

@@ -1,0 +1,64 @@
+"""Alliances as components of active contracts, and the stable-alliance definition."""
+
+import numpy as np
+
+from model.alliances import (components, stable_alliance_formed, stable_alliance_history,
+                             stable_labels)
+
+
+def test_components_label_connected_groups_and_leave_singletons_out():
+    labels = components(6, np.array([0, 1, 4]), np.array([1, 2, 5]))
+    assert labels.tolist() == [0, 0, 0, -1, 1, 1]
+
+
+def test_components_respect_min_size():
+    labels = components(6, np.array([0, 1, 4]), np.array([1, 2, 5]), min_size=3)
+    assert labels.tolist() == [0, 0, 0, -1, -1, -1]
+
+
+def test_labels_do_not_depend_on_edge_order():
+    a, b = np.array([5, 1, 3, 0]), np.array([4, 2, 2, 1])
+    order = np.array([2, 0, 3, 1])
+    assert components(6, a, b).tolist() == components(6, a[order], b[order]).tolist()
+
+
+def test_stable_alliance_needs_renewed_contracts():
+    a, b = np.array([0, 1]), np.array([1, 2])
+    active = np.array([True, True])
+    assert stable_labels(3, a, b, active, np.array([1, 0]), 3).tolist() == [-1, -1, -1]
+    assert stable_labels(3, a, b, active, np.array([1, 2]), 3).tolist() == [0, 0, 0]
+
+
+# Hand-made contract histories: (a, b, first_renewal, ended); -1 = never / still active.
+def _formed(history, n=5, min_size=3):
+    a, b, first, ended = (np.array(col) for col in zip(*history))
+    return stable_alliance_formed(n, a, b, first, ended, min_size)
+
+
+def test_history_three_groups_linked_by_renewed_contracts_form_a_stable_alliance():
+    assert _formed([(0, 1, 20, -1), (1, 2, 30, -1)])
+
+
+def test_history_unrenewed_contracts_never_form_one():
+    assert not _formed([(0, 1, -1, 20), (1, 2, -1, 25), (2, 3, -1, -1)])
+
+
+def test_history_renewals_that_never_overlap_do_not_form_one():
+    # 0-1 renewed at 20 but lapsed at 30; 1-2 renewed only at 30: never connected together.
+    assert not _formed([(0, 1, 20, 30), (1, 2, 30, -1)])
+
+
+def test_history_overlap_of_one_step_is_enough():
+    assert _formed([(0, 1, 20, 31), (1, 2, 30, -1)])
+
+
+def test_history_pair_alone_is_too_small():
+    assert not _formed([(0, 1, 20, -1), (3, 4, 20, -1)])
+    assert _formed([(0, 1, 20, -1), (3, 4, 20, -1)], min_size=2)
+
+
+def test_history_reports_largest_stable_alliance_over_time():
+    steps, largest = stable_alliance_history(
+        5, np.array([0, 1, 2]), np.array([1, 2, 3]), np.array([10, 20, 30]),
+        np.array([40, -1, -1]), 3)
+    assert dict(zip(steps.tolist(), largest.tolist())) == {10: 0, 20: 3, 30: 4, 40: 3}

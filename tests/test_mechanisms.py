@@ -1,0 +1,229 @@
+"""Each mechanism, as a pure function of arrays, does what its essay idea says."""
+
+import numpy as np
+import pytest
+
+from model import (commons, common_enemy, encounters, instigation, internal_power, mediation,
+                   movements, outcomes, structural_change, trust)
+from model.contracts import pair_terms, renewal_ok
+from model.parameters import validate
+from model.state import Contracts
+
+P = validate()
+
+
+def test_hostile_contact_moves_trust_further_than_virtuous_contact():
+    t = np.array([0.0, 0.0])
+    d = trust.trust_changes(t, np.array([outcomes.VIRTUOUS, outcomes.HOSTILE]), 0.1, 2.5)
+    assert d[0] == pytest.approx(0.1) and d[1] == pytest.approx(-0.25)
+    flat = trust.trust_changes(t, np.array([outcomes.VIRTUOUS, outcomes.HOSTILE]), 0.1, 1.0)
+    assert flat[0] == -flat[1]
+
+
+def test_trust_changes_keep_trust_in_bounds_and_neutral_changes_nothing():
+    t = np.array([0.95, -0.95, 0.3])
+    d = trust.trust_changes(t, np.array([outcomes.VIRTUOUS, outcomes.HOSTILE, outcomes.NEUTRAL]), 0.9, 10.0)
+    assert np.all(np.abs(t + d) <= 1.0) and d[2] == 0.0
+
+
+def test_synchronous_trust_update_sums_changes_from_the_start_of_step_value():
+    tr, met = np.zeros((3, 3)), np.zeros((3, 3), dtype=bool)
+    i, j = np.array([0, 0]), np.array([1, 1])
+    start = np.array([0.2, 0.2])
+    d = np.array([0.08, 0.08])
+    trust.apply_trust(tr, met, i, j, start, start, d, d)
+    assert tr[0, 1] == pytest.approx(0.36) and tr[1, 0] == pytest.approx(0.36)
+    assert met[0, 1] and met[1, 0] and not met[0, 2]
+
+
+def test_secondary_transfer_generalises_contact_to_the_partners_categories():
+    attitudes = np.zeros((2, 4))
+    categories = np.array([[0, 2], [1, 2]])  # differ on axis 0, share category 2
+    trust.transfer_to_attitudes(attitudes, categories, np.array([0]), np.array([1]),
+                                np.array([0.5]), 0.4)
+    assert attitudes[0].tolist() == [0.0, 0.2, 0.0, 0.0]
+    # a group 0 never met, in category 1, is now expected to be more trustworthy
+    exp = outcomes.expected_trust(attitudes, np.array([[0, 2], [1, 3]]), np.array([0]), np.array([1]))
+    assert exp[0] == pytest.approx(0.1)
+
+
+def test_virtuous_contact_strengthens_the_open_faction_and_hostile_contact_hardliners():
+    o = np.array([0.3, 0.3, 0.3, 0.3])
+    i, j = np.array([0, 2]), np.array([1, 3])
+    change = internal_power.openness_changes(
+        o, i, j, np.array([outcomes.VIRTUOUS, outcomes.HOSTILE]), np.array([False, False]), P, True, True)
+    assert change[0] > 0 and change[1] > 0 and change[2] < 0 and change[3] < 0
+
+
+def test_backlash_hits_hardliner_led_groups_at_a_neutral_first_meeting_only():
+    o = np.array([0.2, 0.7, 0.2, 0.7])
+    neutral = np.array([outcomes.NEUTRAL, outcomes.NEUTRAL])
+    first = internal_power.openness_changes(o, np.array([0, 2]), np.array([1, 3]), neutral,
+                                            np.array([True, False]), P, True, True)
+    assert first[0] < 0 and first[1] == 0 and first[2] == 0 and first[3] == 0
+    off = internal_power.openness_changes(o, np.array([0]), np.array([1]), neutral[:1],
+                                          np.array([True]), P, True, False)
+    assert np.all(off == 0)
+
+
+def test_entrenchment_relaxes_openness_to_baseline():
+    o = internal_power.entrench(np.array([0.9, 0.1]), np.array([0.5, 0.5]), 0.1)
+    assert o.tolist() == pytest.approx([0.86, 0.14])
+
+
+def test_encounters_follow_domination_ties_and_contacts():
+    sides = np.array([[0.0], [0.0], [1.0], [1.0], [1.0]])
+    order, off, cnt = encounters.side_index(sides)
+    contacts = np.full((5, 2), -1)
+    contacts[0] = [3, -1]
+    u = np.linspace(0.001, 0.999, 200)
+    i0 = np.zeros(200)  # initiator 0 (dominant side)
+    dom = encounters.sample_encounters(5, sides, order, off, cnt, contacts, i0,
+                                       np.full(200, encounters.DOMINATION), u, u)[1]
+    assert set(dom.tolist()) == {2, 3, 4}
+    con = encounters.sample_encounters(5, sides, order, off, cnt, contacts, i0,
+                                       np.full(200, encounters.CONTACT), u, u)[1]
+    assert set(con[u < 0.5].tolist()) == {3}  # slot 0 remembered, slot 1 empty -> uniform
+    uni = encounters.sample_encounters(5, sides, order, off, cnt, contacts, i0,
+                                       np.full(200, encounters.UNIFORM), u, u)[1]
+    assert set(uni.tolist()) == {1, 2, 3, 4}
+
+
+def test_contact_memory_keeps_each_groups_last_partner_of_the_step():
+    contacts = np.full((4, 2), -1)
+    nxt = np.zeros(4, dtype=np.int64)
+    encounters.remember_contacts(contacts, nxt, np.array([0, 0, 2]), np.array([1, 2, 3]))
+    assert contacts[0].tolist() == [2, -1] and contacts[2].tolist() == [3, -1]
+    assert contacts[1].tolist() == [0, -1] and nxt.tolist() == [1, 1, 1, 1]
+
+
+def test_mediation_needs_movements_rooted_in_both_or_tied_movements():
+    root = np.array([[1.0, 0.0], [0.0, 1.0]])  # movement 0 in group 0, movement 1 in group 1
+    cap = np.array([1.0, 1.0])
+    i, j = np.array([0]), np.array([1])
+    assert mediation.mediation_strength(root, cap, np.zeros((2, 2)), i, j)[0] == 0.0
+    tied = mediation.mediation_strength(root, cap, np.array([[0, 0.5], [0.5, 0]]), i, j)[0]
+    assert tied == pytest.approx(0.5)
+    shared = mediation.mediation_strength(np.array([[1.0, 1.0]]), np.array([0.6]), np.zeros((1, 1)), i, j)
+    assert shared[0] == pytest.approx(0.6)
+    assert mediation.mediation_probability(np.array([0.0, 1e9]), 3.0).tolist() == [0.0, 1.0]
+
+
+def test_outcome_probabilities_move_with_context():
+    base = dict(openness_i=np.array(0.5), openness_j=np.array(0.5), mean_trust=np.array(0.0),
+                dom_sym=np.array(0.2), similarity=np.array(0.0), p=P)
+    pv = outcomes.virtuous_probability(**base)
+    assert outcomes.virtuous_probability(**{**base, "openness_i": np.array(0.9)}) > pv
+    assert outcomes.virtuous_probability(**{**base, "dom_sym": np.array(0.8)}) < pv
+    ph = outcomes.hostile_probability(0.2, 0.0, 0.2, 0.0, P)
+    assert outcomes.hostile_probability(0.8, 0.0, 0.2, 0.0, P) > ph
+    assert outcomes.hostile_probability(0.2, 0.5, 0.2, 0.0, P) > ph
+    assert outcomes.hostile_probability(0.2, 0.0, 0.2, 0.6, P) < ph
+    codes = outcomes.classify(np.array([True, True, False, False]), np.full(4, 0.5), np.full(4, 0.5),
+                              np.array([0.1, 0.9, 0.1, 0.9]))
+    assert codes.tolist() == [1, 0, -1, 0]
+
+
+def _one_contract(dom_ab=0.5, comp=1.0):
+    c = Contracts(2)
+    c.add(a=np.array([0]), b=np.array([1]), start=np.array([0]), due=np.array([5]),
+          renewals=np.array([0]), first_renewal=np.array([-1]), ended=np.array([-1]),
+          dom_ab=np.array([dom_ab]), dom_ba=np.array([0.0]), mit_ab=np.array([0.0]),
+          mit_ba=np.array([0.0]), complementarity=np.array([comp]), interdependence=np.array([0.0]),
+          shares_enemy=np.array([False]), nature_voice_ab=np.array([True]),
+          nature_voice_ba=np.array([False]))
+    return c
+
+
+def test_open_dominant_party_mitigates_its_domination_and_closed_one_does_not():
+    c = _one_contract()
+    structural_change.mitigate(c, np.array([0]), np.array([0.0, 0.5]), 0.1)
+    assert c.mit_ab[0] == 0.0
+    structural_change.mitigate(c, np.array([0]), np.array([0.8, 0.5]), 0.1)
+    assert c.mit_ab[0] == pytest.approx(0.08) and c.mit_ba[0] == 0.0
+
+
+def test_unmitigated_domination_erodes_the_dominated_partys_trust():
+    c = _one_contract()
+    tr = np.zeros((2, 2))
+    structural_change.lip_service(c, np.array([0]), tr, 0.1)
+    assert tr[1, 0] == pytest.approx(-0.05) and tr[0, 1] == 0.0
+    c.mit_ab[0] = 1.0
+    structural_change.lip_service(c, np.array([0]), tr, 0.1)
+    assert tr[1, 0] == pytest.approx(-0.05)
+
+
+def test_renewal_needs_trust_and_mitigated_domination():
+    ok = renewal_ok(np.array([0.5, 0.5, 0.1]), np.array([0.2, 0.2, 0.2]),
+                    np.array([0.05, 0.4, 0.0]), 0.1)
+    assert ok.tolist() == [True, False, False]
+
+
+def test_economic_articulation_rewards_complementary_allies():
+    from model.economy import articulate
+
+    c = _one_contract(comp=1.0)
+    gain = articulate(c, np.array([0]), 2, 0.05, 0.1)
+    assert gain.tolist() == pytest.approx([0.05, 0.05]) and c.interdependence[0] == pytest.approx(0.1)
+    c2 = _one_contract(comp=0.0)
+    assert articulate(c2, np.array([0]), 2, 0.05, 0.1).tolist() == [0.0, 0.0]
+
+
+def test_pair_terms_read_complementarity_enemy_and_nature_voice():
+    sides = np.array([[0.0, 1.0, 0.0], [1.0, 1.0, 1.0]])
+    terms = pair_terms(np.array([0]), np.array([1]), sides, np.full(3, 1 / 3),
+                       np.array([0]), 1, 2)
+    assert terms["complementarity"][0] == 1.0 and terms["shares_enemy"][0]
+    assert terms["nature_voice_ab"][0] and not terms["nature_voice_ba"][0]
+    assert terms["dom_ab"][0] == pytest.approx(2 / 3) and terms["dom_ba"][0] == 0.0
+
+
+def test_enemy_schedules():
+    f = common_enemy.enemy_salience
+    assert f("constant", 0.7, 10, 5.0, 3, 500) == 0.7
+    assert f("fading", 0.7, 10, 5.0, 3, 9) == 0.7
+    assert f("fading", 0.7, 10, 5.0, 3, 15) == pytest.approx(0.7 * np.exp(-1))
+    assert [f("pulse", 1.0, 10, 5.0, 3, t) for t in (9, 10, 12, 13)] == [0, 1, 1, 0]
+
+
+def test_commons_regrow_logistically_and_never_go_negative():
+    assert commons.regrow(0.5, 0.2, 0.0) == pytest.approx(0.55)
+    assert commons.regrow(1.0, 0.2, 0.0) == 1.0
+    assert commons.regrow(0.3, 0.0, 1.0) == 0.0
+    level = 1.0
+    for _ in range(500):
+        level = commons.regrow(level, 0.1, 0.2)
+    assert level == pytest.approx(0.0, abs=1e-6)  # over-extraction collapses the commons
+
+
+def test_nature_side_and_voice_lower_extraction():
+    take = commons.extraction(np.array([0.5, 0.5]), np.array([False, True]), np.array([0.0, 0.0]),
+                              0.1, 0.3, 0.5)
+    assert take.tolist() == pytest.approx([0.05, 0.015])
+    c = _one_contract()
+    c.mit_ab[0] = 0.6
+    voice = commons.voice(c, np.array([0]), 2)
+    assert voice.tolist() == [0.6, 0.0]
+    assert commons.extraction(np.array([0.5, 0.5]), np.array([False, True]), voice, 0.1, 0.3, 0.5)[0] \
+        == pytest.approx(0.05 * 0.7)
+
+
+def test_targeted_instigation_aims_at_the_largest_alliance():
+    alliance = np.array([0, 0, 0, 1, 1, -1])
+    sizes = np.array([0.2, 0.2, 0.1, 0.1, 0.1, 0.3])
+    i, j = np.array([0, 3, 5]), np.array([5, 4, 5])
+    uniform = instigation.instigation_pressure(i, j, alliance, sizes, 0.2, "uniform")
+    assert uniform.tolist() == [0.2, 0.2, 0.2]
+    targeted = instigation.instigation_pressure(i, j, alliance, sizes, 0.2, "targeted")
+    assert targeted.tolist() == pytest.approx([0.4, 0.0, 0.0])
+
+
+def test_joint_mediation_strengthens_ties_and_idle_ties_decay():
+    root = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]])
+    credit = movements.joint_mediation(root, np.ones(3), np.array([0]), np.array([1]))
+    assert credit[0, 1] == credit[1, 0] == 1.0 and credit[0, 2] == 0
+    ties = np.array([[0, 0.5, 0.5], [0.5, 0, 0], [0.5, 0, 0]])
+    new = movements.update_ties(ties, credit, 0.5, 0.1, 0.1)
+    assert new[0, 1] > 0.5 and new[0, 2] == pytest.approx(0.45)
+    fresh = movements.update_ties(np.zeros((3, 3)), credit, 0.5, 0.1, 0.1)
+    assert 0 < fresh[0, 1] < new[0, 1] - 0.5  # a new tie forms at the convergence rate

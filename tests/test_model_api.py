@@ -1,0 +1,61 @@
+"""The model works the way Mesa users expect."""
+
+import mesa
+import numpy as np
+import pytest
+
+from model.agents import Group, Movement
+from model.metrics import METRICS
+from model.model import AllianceModel
+from model.parameters import ParameterError
+
+
+def test_keyword_parameters_step_and_datacollector():
+    model = AllianceModel(seed=1, n_groups=20, n_movements=4, collect_every=2)
+    for _ in range(6):
+        model.step()
+    assert model.steps == 6 and model.time == 6
+    df = model.datacollector.get_model_vars_dataframe()
+    assert list(df.columns) == list(METRICS)
+    assert len(df) == 1 + 3  # initial state, then steps 2, 4, 6
+    assert np.isfinite(df.to_numpy(dtype=float)).all()
+
+
+def test_bad_keyword_is_a_clear_error():
+    with pytest.raises(ParameterError, match="'n_groups' = -5"):
+        AllianceModel(n_groups=-5)
+
+
+def test_agents_are_views_of_the_state_arrays():
+    model = AllianceModel(seed=2, n_groups=12, n_movements=3)
+    groups = model.agents_by_type[Group]
+    movements = model.agents_by_type[Movement]
+    assert len(groups) == 12 and len(movements) == 3
+    g = model.groups[5]
+    model.state.openness[5] = 0.77
+    assert g.openness == 0.77
+    assert g.size == model.state.sizes[5]
+    assert set(g.identity) == set(model.state.axis_names)
+    model.run(30)
+    for grp in model.groups:
+        for other in grp.allies:
+            assert grp.index in model.groups[other].allies
+    assert -1.0 <= g.trust_in(model.groups[0]) <= 1.0
+
+
+def test_mesa_batch_run():
+    results = mesa.batch_run(
+        AllianceModel,
+        parameters={"n_groups": [10, 15], "seed": [1, 2], "mediation_capacity": 0.6},
+        iterations=1, max_steps=5, number_processes=1, data_collection_period=1,
+        display_progress=False,
+    )
+    assert {r["n_groups"] for r in results} == {10, 15}
+    assert {r["seed"] for r in results} == {1, 2}
+    assert all("largest_alliance_share" in r for r in results)
+    assert sorted({r["Step"] for r in results}) == list(range(6))
+    assert len(results) == 4 * 6
+    # the row of step 5 of a run is what a direct run of 5 steps collects
+    direct = AllianceModel(seed=1, n_groups=10, mediation_capacity=0.6).run(5).metrics
+    row = next(r for r in results if r["seed"] == 1 and r["n_groups"] == 10 and r["Step"] == 5)
+    assert all(row[k] == v for k, v in direct.items())
