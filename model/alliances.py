@@ -4,11 +4,12 @@ Muto (2009/2018): contracts renewed as relations change accumulate into a people
 an alliance is the set of groups linked, directly or through others, by active contracts.
 
 Definition (the run's headline outcome, also in docs/ODD.md): a *stable alliance* is a set
-of at least ``stable_alliance_min_size`` groups connected, at one step, by active contracts
-each of which has been renewed at least once. Renewal needs trust that held for a whole
-term and domination mitigated enough (structural change), so these are the contracts "renewed
-under structural change" of the design. A run *formed a stable alliance* if one existed at
-any step.
+of groups connected, at one step, by active contracts each of which has been renewed at
+least once, with at least ``stable_alliance_min_size`` groups and at least
+``stable_alliance_min_share`` of the population. Renewal needs trust that held for a whole
+term and domination mitigated enough (structural change), so these are the contracts
+"renewed under structural change" of the design. A run *formed a stable alliance* if one
+existed at any step.
 """
 
 from __future__ import annotations
@@ -58,33 +59,52 @@ def alliance_shares(labels: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     return np.bincount(labels[inside], weights=sizes[inside])
 
 
+def stable_components(n: int, a: np.ndarray, b: np.ndarray, sizes: np.ndarray, min_size: int,
+                      min_share: float) -> np.ndarray:
+    """Components of the given (renewed, active) contracts that are big enough to count."""
+    labels = components(n, a, b, min_size)
+    if not np.any(labels >= 0):
+        return labels
+    share = alliance_shares(labels, sizes)
+    big = share >= min_share - 1e-12
+    relabel = np.where(big, np.cumsum(big) - 1, -1)
+    return np.where(labels >= 0, relabel[np.maximum(labels, 0)], -1)
+
+
 def stable_labels(n: int, a: np.ndarray, b: np.ndarray, active: np.ndarray,
-                  renewals: np.ndarray, min_size: int) -> np.ndarray:
-    """Stable alliances now: components of active, renewed contracts with >= min_size groups."""
+                  renewals: np.ndarray, sizes: np.ndarray, min_size: int,
+                  min_share: float) -> np.ndarray:
+    """Stable alliances now: big enough components of active, renewed contracts."""
     keep = active & (renewals > 0)
-    return components(n, a[keep], b[keep], min_size)
+    return stable_components(n, a[keep], b[keep], sizes, min_size, min_share)
 
 
-def stable_alliance_history(n: int, a, b, first_renewal, ended, min_size: int):
-    """Largest stable alliance (in groups) at every step where it could change.
+def stable_alliance_history(n: int, a, b, first_renewal, ended, min_size: int,
+                            sizes=None, min_share: float = 0.0):
+    """Largest stable alliance (groups, population share) at every step where it could change.
 
     Works on a contract history alone (the model's or a hand-made one): contract c counts
     from step ``first_renewal[c]`` (if >= 0) until ``ended[c]`` (exclusive; -1 = still
-    active). Returns (steps, largest size at each step, or 0 when none).
+    active). ``sizes`` default to equal shares. Returns (steps, groups, share), zeros when
+    no stable alliance exists at a step.
     """
-    a, b = np.asarray(a), np.asarray(b)
+    a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
     first_renewal, ended = np.asarray(first_renewal), np.asarray(ended)
+    sizes = np.full(n, 1.0 / n) if sizes is None else np.asarray(sizes, dtype=float)
     renewed = first_renewal >= 0
     events = np.unique(np.concatenate([first_renewal[renewed], ended[renewed & (ended >= 0)]]))
-    largest = []
+    groups, shares = [], []
     for t in events:
         live = renewed & (first_renewal <= t) & ((ended < 0) | (ended > t))
-        labels = components(n, a[live], b[live], min_size)
-        largest.append(int(np.bincount(labels[labels >= 0]).max()) if np.any(labels >= 0) else 0)
-    return events, np.array(largest, dtype=np.int64)
+        labels = stable_components(n, a[live], b[live], sizes, min_size, min_share)
+        inside = labels >= 0
+        groups.append(int(np.bincount(labels[inside]).max()) if np.any(inside) else 0)
+        shares.append(float(alliance_shares(labels, sizes).max()) if np.any(inside) else 0.0)
+    return events, np.array(groups, dtype=np.int64), np.array(shares)
 
 
-def stable_alliance_formed(n: int, a, b, first_renewal, ended, min_size: int) -> bool:
+def stable_alliance_formed(n: int, a, b, first_renewal, ended, min_size: int,
+                           sizes=None, min_share: float = 0.0) -> bool:
     """Headline outcome: did a stable alliance exist at any step of this contract history?"""
-    _, largest = stable_alliance_history(n, a, b, first_renewal, ended, min_size)
-    return bool(np.any(largest >= min_size))
+    _, groups, _ = stable_alliance_history(n, a, b, first_renewal, ended, min_size, sizes, min_share)
+    return bool(np.any(groups > 0))

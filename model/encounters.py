@@ -39,8 +39,9 @@ def sample_encounters(n: int, sides: np.ndarray, side_order: np.ndarray, offsets
     """Initiators I and partners J (never I == J) of a step's encounters.
 
     A domination-tie partner is a random group on the other side of a random axis; a
-    contact partner is a random slot of the initiator's contact memory. When that pool is
-    empty the partner is drawn uniformly instead, with the same draw.
+    contact partner is the one remembered in a random slot of the initiator's contact
+    memory. When no group is on the other side of the drawn axis, or the drawn slot is
+    still empty, the partner is drawn uniformly instead, with the same draw.
     """
     k = sides.shape[1]
     i = np.minimum((u_init * n).astype(np.int64), n - 1)

@@ -266,6 +266,13 @@ def _cluster_sums(d: np.ndarray, w: np.ndarray, labels: np.ndarray):
     return d @ onehot, onehot.sum(axis=0)
 
 
+def _sil(a, b, alone_not):
+    top = np.maximum(a, b)
+    good = alone_not & np.isfinite(b) & (top > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(good, (b - a) / np.where(good, top, 1.0), 0.0)
+
+
 def _move_scores(d: np.ndarray, w: np.ndarray, labels: np.ndarray, sums: np.ndarray,
                  size: np.ndarray, k_max: int, movers: np.ndarray | None = None) -> np.ndarray:
     """ASW after moving profile i to subgroup q, for every mover i and target q.
@@ -280,115 +287,99 @@ def _move_scores(d: np.ndarray, w: np.ndarray, labels: np.ndarray, sums: np.ndar
     m = len(w)
     n = w.sum()
     k = len(size)
-    movers = np.arange(m) if movers is None else movers
+    movers = np.arange(m) if movers is None else np.asarray(movers)
     n_targets = k + 1 if k < k_max else k
     if n_targets > k:
         sums = np.concatenate([sums, np.zeros((m, 1))], axis=1)
         size = np.append(size, 0.0)
-    own_sum = sums[np.arange(m), labels]
+    rows = np.arange(m)
     own_size = size[labels]
     with np.errstate(divide="ignore", invalid="ignore"):
-        a_now = own_sum / (own_size - 1.0)
+        a_now = sums[rows, labels] / (own_size - 1.0)
         means = np.where(size > 0, sums / size, np.inf)
-    means[np.arange(m), labels] = np.inf
+    means[rows, labels] = np.inf
     order = np.argsort(means, axis=1, kind="stable")[:, :3]
     near = np.take_along_axis(means, order, axis=1)
     if near.shape[1] < 3:
         pad = 3 - near.shape[1]
         order = np.pad(order, ((0, 0), (0, pad)), constant_values=-1)
         near = np.pad(near, ((0, 0), (0, pad)), constant_values=np.inf)
+    members = [np.flatnonzero(labels == c) for c in range(n_targets)]
+    other_ok = own_size > 1.0
 
-    targets = np.arange(n_targets)
-    in_target = (labels[None, :] == targets[:, None])[None, :, :]
     out = np.full((len(movers), n_targets), -np.inf)
-    block = max(1, (1 << 18) // (n_targets * m))
-    for start in range(0, len(movers), block):
-        mv = movers[start:start + block]
-        p = labels[mv]
+    for p in np.unique(labels[movers]):
+        at = np.flatnonzero(labels[movers] == p)
+        mv = movers[at]
+        line = np.arange(len(mv))
         wi = w[mv]
         delta = wi[:, None] * d[mv]
         size_p = size[p] - wi
-        sum_p = sums[:, p].T - delta
-        size_q = size[None, :] + wi[:, None]
-        sum_q = sums.T[None, :, :] + delta[:, None, :]
+        sum_p = sums[:, p][None, :] - delta
         with np.errstate(divide="ignore", invalid="ignore"):
             mean_p = np.where(size_p[:, None] > 0, sum_p / size_p[:, None], np.inf)
-            mean_q = sum_q / size_q[:, :, None]
-            a_p = sum_p / (size_p[:, None] - 1.0)
-            a_q = sum_q / (size_q[:, :, None] - 1.0)
-
-        is_i = (np.arange(m)[None, :] == mv[:, None])[:, None, :]
-        in_p = ((labels[None, :] == p[:, None])[:, None, :]) & ~is_i
-        joins_q = is_i | in_target
-        new_size = np.where(joins_q, size_q[:, :, None], np.where(in_p, size_p[:, None, None], own_size))
-        a = np.where(joins_q, a_q, np.where(in_p, a_p[:, None, :], a_now))
-
-        first = order[None, None, :, 0]
-        second = order[None, None, :, 1]
-        pp, qq = p[:, None, None], targets[None, :, None]
-        rest = np.where((first != pp) & (first != qq), near[:, 0],
-                        np.where((second != pp) & (second != qq), near[:, 1], near[:, 2]))
-        b = np.minimum(rest, np.where(in_p, np.inf, mean_p[:, None, :]))
-        b = np.minimum(b, np.where(joins_q, np.inf, mean_q))
-
-        top = np.maximum(a, b)
-        good = (new_size > 1.0) & np.isfinite(b) & (top > 0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            sil = np.where(good, (b - a) / np.where(good, top, 1.0), 0.0)
-        score = sil @ w / n
-
+            a_p = sum_p[:, members[p]] / (size_p[:, None] - 1.0)
         empties = size_p <= 0
-        is_new = targets[None, :] == k
-        k_after = k - empties[:, None] + is_new
-        valid = (targets[None, :] != p[:, None]) & (k_after >= 2) & ~(empties[:, None] & is_new)
-        out[start:start + len(mv)] = np.where(valid, score, -np.inf)
+        for q in range(n_targets):
+            if q == p or (q == k and empties.all()):
+                continue
+            skip_p = order[:, 0] != p
+            rest = np.where(skip_p & (order[:, 0] != q), near[:, 0],
+                            np.where((order[:, 1] != p) & (order[:, 1] != q), near[:, 1], near[:, 2]))
+            size_q = size[q] + wi
+            sum_q = sums[:, q][None, :] + delta
+            mean_q = sum_q / size_q[:, None]
+            b_pq = np.minimum(mean_p, rest)
+            sil = _sil(a_now, np.minimum(b_pq, mean_q), other_ok)
+            cols = members[p]
+            sil[:, cols] = _sil(a_p, np.minimum(mean_q, rest)[:, cols], (size_p > 1.0)[:, None])
+            cols = members[q]
+            if len(cols):
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    a_q = sum_q[:, cols] / (size_q[:, None] - 1.0)
+                sil[:, cols] = _sil(a_q, b_pq[:, cols], (size_q > 1.0)[:, None])
+            with np.errstate(divide="ignore", invalid="ignore"):
+                a_i = sums[mv, q] / (size_q - 1.0)
+            sil[line, mv] = _sil(a_i, b_pq[line, mv], size_q > 1.0)
+            k_after = k - empties + (q == k)
+            valid = (k_after >= 2) & ~(empties & (q == k))
+            out[at, q] = np.where(valid, sil @ w / n, -np.inf)
     return out
 
 
 def _improve(d: np.ndarray, w: np.ndarray, labels: np.ndarray, k_max: int,
-             max_rounds: int = 1000) -> tuple[float, np.ndarray]:
-    """Move single profiles between subgroups while ASW rises (asw.cluster's asw_cluster).
+             max_rounds: int = 10_000) -> tuple[float, np.ndarray]:
+    """Move profiles between subgroups while ASW rises (asw.cluster's asw_cluster).
 
-    Each round scores every single move, as asw.cluster does before taking the best one;
-    the improving moves are then taken best first, each re-scored on the current
-    partition and kept only if it still raises ASW. The first of them is exactly
-    asw.cluster's move, the others save full re-scoring rounds. Stops at a partition that
-    no single move improves.
+    Each round scores every single move, as asw.cluster does before taking the best
+    one. To save rounds, all improving moves (each profile to its best subgroup) are
+    tried together first, then the better half of them, and so on down to the single
+    best move, which always improves; the first batch that raises ASW is kept. Stops
+    at a partition that no single move improves, as asw.cluster does.
     """
     labels = _canonical(labels)
     n = w.sum()
+    current = float(_silhouettes_batch(d, w, labels)[0] @ w / n)
     for _ in range(max_rounds):
         sums, size = _cluster_sums(d, w, labels)
-        current = float(_silhouettes_batch(d, w, labels)[0] @ w / n)
         scores = _move_scores(d, w, labels, sums, size, k_max)
-        gain = scores.max(axis=1) - current
+        target = np.argmax(scores, axis=1)
+        gain = scores[np.arange(len(w)), target] - current
         candidates = np.flatnonzero(gain > _TOL)
         if len(candidates) == 0:
             break
-        for i in candidates[np.argsort(-gain[candidates], kind="stable")]:
-            row = _move_scores(d, w, labels, sums, size, k_max, np.array([i]))[0]
-            q = int(np.argmax(row))
-            if not row[q] > current + _TOL:
-                continue
-            p = labels[i]
-            step = w[i] * d[:, i]
-            if q == len(size):
-                sums = np.concatenate([sums, step[:, None]], axis=1)
-                size = np.append(size, w[i])
-            else:
-                sums[:, q] += step
-                size[q] += w[i]
-            sums[:, p] -= step
-            size[p] -= w[i]
-            labels = labels.copy()
-            labels[i] = q
-            if size[p] <= 0:
-                sums = np.delete(sums, p, axis=1)
-                size = np.delete(size, p)
-                labels[labels > p] -= 1
-            current = float(row[q])
-        labels = _canonical(labels)
-    return float(_silhouettes_batch(d, w, labels)[0] @ w / n), labels
+        candidates = candidates[np.argsort(-gain[candidates], kind="stable")]
+        take = len(candidates)
+        while True:
+            trial = labels.copy()
+            trial[candidates[:take]] = target[candidates[:take]]
+            trial = _canonical(trial)
+            value = float(_silhouettes_batch(d, w, trial)[0] @ w / n) if trial.max() >= 1 else -np.inf
+            if take == 1 or (value > current + _TOL and trial.max() < k_max):
+                break
+            take //= 2
+        labels, current = trial, value
+    return current, labels
 
 
 def _best_asw(d: np.ndarray, w: np.ndarray, ward_d: np.ndarray, k_max: int,

@@ -199,7 +199,7 @@ def _check_propensity(propensity, tolerance: float = SYMMETRY_TOLERANCE) -> np.n
         i, j = np.argwhere(asymmetric)[0]
         raise ValueError(
             f"propensity must be symmetric (|p_ij - p_ji| <= {limit:g}); "
-            f"p[{i}, {j}] = {matrix[i, j]!r} but p[{j}, {i}] = {matrix[j, i]!r}"
+            f"p[{i}, {j}] = {matrix[i, j]:g} but p[{j}, {i}] = {matrix[j, i]:g}"
         )
     symmetric = (matrix + matrix.T) / 2.0
     np.fill_diagonal(symmetric, 0.0)
@@ -238,26 +238,25 @@ def _check_labels(labels, n: int) -> np.ndarray:
         )
     if np.issubdtype(values.dtype, np.integer):
         return values.astype(np.int64)
-    try:
-        numeric = values.astype(float)
-    except (TypeError, ValueError):
-        numeric = None
-    if numeric is None or not np.all(np.isfinite(numeric)) or np.any(numeric != np.round(numeric)):
-        index = 0 if numeric is None else int(np.flatnonzero(
-            ~np.isfinite(numeric) | (numeric != np.round(numeric)))[0])
-        raise ValueError(f"labels must be integers; labels[{index}] = {values[index]!r}")
-    return numeric.astype(np.int64)
+    for index, value in enumerate(values.tolist()):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not float(value).is_integer():
+            raise ValueError(f"labels must be integers; labels[{index}] = {value!r}")
+    return values.astype(np.int64)
+
+
+def _show(value) -> str:
+    return repr(value.item() if isinstance(value, np.generic) else value)
 
 
 def _check_k(k) -> int:
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2:
-        raise ValueError(f"k (number of coalitions) must be an integer >= 2; got {k!r}")
+        raise ValueError(f"k (number of coalitions) must be an integer >= 2; got {_show(k)}")
     return int(k)
 
 
 def _check_count(value, what: str, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{what} must be an integer >= {minimum}; got {value!r}")
+        raise ValueError(f"{what} must be an integer >= {minimum}; got {_show(value)}")
     return int(value)
 
 
@@ -298,7 +297,7 @@ def frustration(labels, propensity, sizes=None) -> np.ndarray:
     ``F_i(X) = sum_{j != i} s_j p_ij d_ij(X)``: an actor is frustrated by
     friends (``p_ij > 0``) on another side and relieved by adversaries
     (``p_ij < 0``) on another side, each weighted by the other's size
-    (Axelrod & Bennett 1993, p. 213).
+    (Axelrod & Bennett 1993).
 
     Parameters
     ----------
@@ -450,17 +449,18 @@ def local_minima_and_basins(propensity, sizes=None, *, tol: float = 1e-9) -> lis
 
     A configuration is a local minimum when no single actor's switch lowers
     the energy by more than the tolerance; for actors of positive size this is
-    the same as no actor being able to lower its own frustration, the myopic
-    rule of Axelrod & Bennett (1993, pp. 214-215). Zero-size actors never
-    change the energy, so their placement does not create or destroy minima
-    (use :func:`nash_stability` to see their own preferences).
+    the same as no actor being able to lower its own frustration, the myopic,
+    one-actor-at-a-time rule of Axelrod & Bennett (1993). Zero-size actors
+    never change the energy, so their placement does not create or destroy
+    minima (use :func:`nash_stability` to see their own preferences).
 
-    Basins of attraction use steepest descent: from every one of the
-    ``2**(n-1)`` configurations the system repeatedly makes the single switch
-    with the largest energy decrease, until none lowers the energy; each
-    configuration belongs to the minimum where its path ends. Switches whose
-    decrease is within the tolerance of the largest count as tied and the
-    lowest actor index wins, so every path is deterministic.
+    Basins of attraction are defined here by steepest descent (this module's
+    choice of dynamic, one of those the myopic rule allows): from every one
+    of the ``2**(n-1)`` configurations the system repeatedly makes the single
+    switch with the largest energy decrease, until none lowers the energy;
+    each configuration belongs to the minimum where its path ends. Switches
+    whose decrease is within the tolerance of the largest count as tied and
+    the lowest actor index wins, so every path is deterministic.
 
     Parameters
     ----------
@@ -588,7 +588,7 @@ def heuristic_minimum(propensity, sizes=None, k: int = 2, *, n_starts: int = 10,
     n_starts = _check_count(n_starts, "n_starts", 1)
     n_kicks = _check_count(n_kicks, "n_kicks", 0)
     if not 0.0 < float(kick_fraction) <= 1.0:
-        raise ValueError(f"kick_fraction must be in (0, 1]; got {kick_fraction!r}")
+        raise ValueError(f"kick_fraction must be in (0, 1]; got {_show(kick_fraction)}")
     generator = np.random.default_rng(rng)
     coupling = matrix * weights[None, :]
     coupling_rows = np.ascontiguousarray(coupling.T)
@@ -663,7 +663,7 @@ def nash_stability(labels, propensity, sizes=None, k: int = 2, *, tol: float = 1
     if used.size < k:
         founded = int(used.max()) + 1
         moves += [
-            Move(int(i), int(coalition[i]), founded, True, float(-own[i]))
+            Move(int(i), int(coalition[i]), founded, True, float(own[i]))
             for i in np.flatnonzero((own < -atol) & (members[position] > 1))
         ]
     moves.sort(key=lambda move: (move.frustration_change, move.actor, move.to_coalition))
@@ -679,7 +679,7 @@ def propensity_from_trust_and_domination(trust, domination, *, weight: float = 1
     them apart (after Muto Ichiyo's essay on people's alliances, the text
     this model follows; see the ODD document). Averaging both directions
     gives the symmetric propensity landscape theory needs (Axelrod & Bennett
-    1993, p. 213). Plain arrays in, so no dependency on the model core.
+    1993, footnote 2). Plain arrays in, so no dependency on the model core.
 
     Parameters
     ----------
@@ -703,7 +703,9 @@ def propensity_from_trust_and_domination(trust, domination, *, weight: float = 1
         bad = ~np.isfinite(value)
         if bad.any():
             i, j = np.argwhere(bad)[0]
-            raise ValueError(f"{name} has a missing or non-finite value at row {i}, column {j}: {value[i, j]}")
+            raise ValueError(
+                f"{name} has a missing or non-finite value at row {i}, column {j}: {value[i, j]}"
+            )
     if trust_matrix.shape != domination_matrix.shape:
         raise ValueError(
             f"trust and domination must have the same shape; got {trust_matrix.shape} "
@@ -716,9 +718,12 @@ def propensity_from_trust_and_domination(trust, domination, *, weight: float = 1
     negative = domination_matrix < 0
     if negative.any():
         i, j = np.argwhere(negative)[0]
-        raise ValueError(f"domination[{i}, {j}] = {domination_matrix[i, j]:g} is negative; domination must be >= 0")
+        raise ValueError(
+            f"domination[{i}, {j}] = {domination_matrix[i, j]:g} is negative; "
+            "domination must be >= 0"
+        )
     if isinstance(weight, bool) or not np.isfinite(weight) or weight < 0:
-        raise ValueError(f"weight must be a finite number >= 0; got {weight!r}")
+        raise ValueError(f"weight must be a finite number >= 0; got {_show(weight)}")
     result = (trust_matrix + trust_matrix.T) / 2.0 - weight * (domination_matrix + domination_matrix.T) / 2.0
     np.fill_diagonal(result, 0.0)
     return result
@@ -803,7 +808,9 @@ def read_propensity_csv(path) -> tuple[list[str], np.ndarray]:
             matrix[index[name], index[column]] = _parse_cell(text, f"{where}, column {column!r}")
     missing = [name for name in names if name not in row_names]
     if missing:
-        raise ValueError(f"{path}: no row for column name(s) {missing}; rows and columns must name the same actors")
+        raise ValueError(
+            f"{path}: no row for column name(s) {missing}; rows and columns must name the same actors"
+        )
     limit = SYMMETRY_TOLERANCE * max(1.0, float(np.abs(matrix).max()))
     asymmetric = np.abs(matrix - matrix.T) > limit
     if asymmetric.any():
@@ -841,7 +848,9 @@ def read_sizes_csv(path, names: list[str]) -> np.ndarray:
         raise ValueError(f"{path}: file is empty; expected a header row 'name,size'")
     header_line, header = rows[0]
     if len(header) != 2:
-        raise ValueError(f"{path}: line {header_line}: header must have two columns (name,size); got {len(header)}")
+        raise ValueError(
+            f"{path}: line {header_line}: header must have two columns (name,size); got {len(header)}"
+        )
     sizes: dict[str, float] = {}
     for line, row in rows[1:]:
         where = f"{path}: line {line}"
@@ -854,7 +863,9 @@ def read_sizes_csv(path, names: list[str]) -> np.ndarray:
             raise ValueError(f"{where}: actor {name!r} appears twice")
         value = _parse_cell(text, f"{where} (actor {name!r}), column 'size'")
         if value < 0:
-            raise ValueError(f"{where} (actor {name!r}), column 'size': {value:g} is negative; sizes must be >= 0")
+            raise ValueError(
+                f"{where} (actor {name!r}), column 'size': {value:g} is negative; sizes must be >= 0"
+            )
         sizes[name] = value
     missing = [name for name in names if name not in sizes]
     if missing:
@@ -879,7 +890,8 @@ def _list_partition(labels: np.ndarray, names: list[str]) -> list[str]:
     canonical = canonical_labels(labels)
     letters = _coalition_names(int(canonical.max()) + 1)
     return [
-        f"{letters[coalition]}: " + ", ".join(name for name, label in zip(names, canonical) if label == coalition)
+        f"{letters[coalition]}: "
+        + ", ".join(name for name, label in zip(names, canonical) if label == coalition)
         for coalition in range(len(letters))
     ]
 
@@ -907,7 +919,9 @@ def _report(names: list[str], matrix: np.ndarray, weights: np.ndarray, k: int, t
     if n <= 20 and k == 2:
         minima = exact_minima(matrix, weights)
         local = local_minima_and_basins(matrix, weights)
-        lines.append(f"Search: exact enumeration of all {minima.n_configurations} two-coalition configurations")
+        lines.append(
+            f"Search: exact enumeration of all {minima.n_configurations} two-coalition configurations"
+        )
         lines.append("")
         count = minima.partitions.shape[0]
         lines.append(f"Minimum energy: {minima.energy:.6g} ({count} partition{'s' if count != 1 else ''})")
@@ -945,7 +959,8 @@ def _report(names: list[str], matrix: np.ndarray, weights: np.ndarray, k: int, t
         best = result.labels
     lines.append("")
     lines.append("Nash stability of the minimum" + (" (first listed)" if n <= 20 and k == 2 else "") + ":")
-    lines.extend(f"  {text}" for text in _describe_stability(nash_stability(best, matrix, weights, k), best, names))
+    stability = nash_stability(best, matrix, weights, k)
+    lines.extend(f"  {text}" for text in _describe_stability(stability, best, names))
     return "\n".join(lines)
 
 

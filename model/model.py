@@ -61,6 +61,7 @@ class AllianceModel(mesa.Model):
         self._counted_steps = 0
         s.enemy = self.enemy_salience(0)
         self.largest_stable_size = 0
+        self.largest_stable_share = 0.0
         self._alliance_version = s.contracts.version
         self.groups = [Group(self, i) for i in range(s.n)]
         self.movements = [Movement(self, m) for m in range(s.m)]
@@ -175,7 +176,10 @@ class AllianceModel(mesa.Model):
             s.openness = internal_power.entrench(s.openness, s.openness_base, p.entrenchment_rate)
 
     def update_contracts(self, i, j, outcome, t: int, enemy: float) -> None:
-        """Structural change, economy, punctuation (renew or lapse), then new contracts."""
+        """Structural change, economy, punctuation (renew or lapse), then new contracts.
+
+        A pair whose contract lapsed at this punctuation cannot sign again in the same step.
+        """
         p, s = self.params, self.state
         c = s.contracts
         active = np.flatnonzero(c.active)
@@ -189,6 +193,7 @@ class AllianceModel(mesa.Model):
         else:
             s.resources = economy.consume(s.resources, p.resource_decay)
         due = contracts.due_now(c, t)
+        just_lapsed = np.zeros(0, dtype=np.int64)
         if len(due):
             relief = common_enemy.threshold_relief(p.enemy_effect, enemy, c.shares_enemy[due])
             threshold = p.renewal_threshold - p.interdependence_weight * c.interdependence[due] - relief
@@ -196,12 +201,13 @@ class AllianceModel(mesa.Model):
                                       contracts.residual_domination(c, due), p.renewal_max_domination)
             contracts.renew(c, due[ok], t, p.contract_term)
             contracts.lapse(c, due[~ok], t, s.trust, p.lapse_cost)
+            just_lapsed = c.a[due[~ok]] * s.n + c.b[due[~ok]]
             self._counts["renewed"] += int(ok.sum())
             self._counts["lapsed"] += int((~ok).sum())
             c.reindex()
         if p.enable_contracts:
             a, b = contracts.virtuous_pairs(i, j, outcome, s.n)
-            fresh = c.lookup(a, b) < 0
+            fresh = (c.lookup(a, b) < 0) & ~np.isin(a * s.n + b, just_lapsed)
             a, b = a[fresh], b[fresh]
             terms = contracts.pair_terms(a, b, s.sides, s.salience, self._economic_axes,
                                          p.enemy_axis, self._nature_axis)
@@ -244,11 +250,14 @@ class AllianceModel(mesa.Model):
         self._alliance_version = c.version
         active = c.active
         s.alliance = alliances.components(s.n, c.a[active], c.b[active])
-        s.stable_alliance = alliances.stable_labels(s.n, c.a, c.b, active, c.renewals,
-                                                    p.stable_alliance_min_size)
+        s.stable_alliance = alliances.stable_labels(s.n, c.a, c.b, active, c.renewals, s.sizes,
+                                                    p.stable_alliance_min_size,
+                                                    p.stable_alliance_min_share)
         if np.any(s.stable_alliance >= 0):
             largest = int(np.bincount(s.stable_alliance[s.stable_alliance >= 0]).max())
             self.largest_stable_size = max(self.largest_stable_size, largest)
+            share = float(alliances.alliance_shares(s.stable_alliance, s.sizes).max())
+            self.largest_stable_share = max(self.largest_stable_share, share)
 
     # -- recording ---------------------------------------------------------------------
     def count(self, mediated, outcome) -> None:
@@ -277,7 +286,7 @@ class AllianceModel(mesa.Model):
     @property
     def stable_alliance_formed(self) -> bool:
         """Headline outcome: a stable alliance (see model.alliances) existed at some step."""
-        return self.largest_stable_size >= self.params.stable_alliance_min_size
+        return self.largest_stable_size > 0
 
     def run(self, steps: int) -> "AllianceModel":
         for _ in range(steps):

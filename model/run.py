@@ -33,6 +33,7 @@ def outcomes(model: AllianceModel) -> dict[str, Any]:
     out = {
         "stable_alliance_formed": bool(model.stable_alliance_formed),
         "largest_stable_alliance_groups": int(model.largest_stable_size),
+        "largest_stable_alliance_share": float(model.largest_stable_share),
         "contracts_signed": int(signed),
         "renewal_share": float(np.mean(c.renewals > 0)) if signed else 0.0,
         "mean_contract_lifetime": float(lifetimes.mean()) if signed else 0.0,

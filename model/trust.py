@@ -46,7 +46,11 @@ def apply_trust(trust: np.ndarray, met: np.ndarray, i: np.ndarray, j: np.ndarray
 def transfer_to_attitudes(attitudes: np.ndarray, categories: np.ndarray, i: np.ndarray,
                           j: np.ndarray, d_ij: np.ndarray, rate: float) -> None:
     """Secondary transfer: i's attitude to each category of j that i does not share moves
-    by ``rate`` times i's trust change toward j; attitudes stay in [-1, 1]."""
+    by ``rate`` times i's trust change toward j; attitudes stay in [-1, 1].
+
+    The change is the one computed per encounter, before trust is clipped, so an encounter
+    that pushes trust against its bound still generalises in full.
+    """
     other = categories[j] != categories[i]
     rows = np.broadcast_to(i[:, None], other.shape)
     np.add.at(attitudes, (rows[other], categories[j][other]), np.broadcast_to(

@@ -34,7 +34,7 @@ COUNTERS = ("encounters", "mediated", "virtuous", "hostile", "neutral",
             "signed", "renewed", "lapsed")
 """Event counts kept like the model's (summed over all steps here, never reset)."""
 EVENTS = ("domination_fallback", "contact_fallback", "first_meetings", "backlash",
-          "instigation_targeted", "mitigated", "re_signed_after_lapse")
+          "instigation_targeted", "mitigated", "lapsed_pair_kept_out")
 """Extra diagnostics, so a test can check that a comparison exercised a code path."""
 
 
@@ -66,6 +66,7 @@ class Oracle:
         self.params = params
         self.time = time
         self.largest_stable_size = largest_stable_size
+        self.largest_stable_share = 0.0
         self.counts = dict.fromkeys(COUNTERS, 0)
         self.events = dict.fromkeys(EVENTS, 0)
         self.last_outcomes: list[int] = []
@@ -137,6 +138,7 @@ class Oracle:
 
     # -- the step --------------------------------------------------------------------
     def step(self, d: StepDraws) -> None:
+        """Advance one step with the given draws, in the order of ``AllianceModel.advance``."""
         p, s = self.params, self.state
         self.time += 1
         t = self.time
@@ -455,6 +457,9 @@ class Oracle:
         for a, b in virtuous:
             if (a, b) in existing:
                 continue
+            if (a, b) in lapsed_now:
+                self.events["lapsed_pair_kept_out"] += 1
+                continue
             sa, sb = self.sides[a], self.sides[b]
             shares_enemy = sa[p.enemy_axis] == 1 and sb[p.enemy_axis] == 1
             relief = p.enemy_effect * enemy if shares_enemy else 0.0
@@ -466,7 +471,6 @@ class Oracle:
             else:
                 comp = 0.0
             nat = self.nature_axis
-            self.events["re_signed_after_lapse"] += (a, b) in lapsed_now
             new["a"].append(a)
             new["b"].append(b)
             new["dom_ab"].append(self.domination(a, b))
@@ -532,8 +536,9 @@ class Oracle:
                     ties[m, q] = w * (1.0 - p.tie_decay)
 
     # 12. alliances --------------------------------------------------------------------------
-    def components(self, edges, min_size: int) -> list[int]:
-        """Component labels (ordered by smallest member); -1 for components below min_size."""
+    def components(self, edges, min_size: int, min_share: float = 0.0) -> list[int]:
+        """Component labels (ordered by smallest member); -1 for components below min_size
+        groups or below min_share of the population."""
         n = self.state.n
         parent = list(range(n))
 
@@ -551,9 +556,12 @@ class Oracle:
         size: dict[int, int] = {}
         for r in roots:
             size[r] = size.get(r, 0) + 1
+        share: dict[int, float] = {}
+        for g, r in enumerate(roots):
+            share[r] = share.get(r, 0.0) + float(self.state.sizes[g])
         labels = {}
         for r in sorted(size):
-            if size[r] >= max(min_size, 2):
+            if size[r] >= max(min_size, 2) and share[r] >= min_share - 1e-12:
                 labels[r] = len(labels)
         return [labels.get(r, -1) for r in roots]
 
@@ -564,7 +572,7 @@ class Oracle:
         active = self.active_contracts()
         alliance = self.components([(int(c.a[x]), int(c.b[x])) for x in active], 2)
         stable = self.components([(int(c.a[x]), int(c.b[x])) for x in active if c.renewals[x] > 0],
-                                 p.stable_alliance_min_size)
+                                 p.stable_alliance_min_size, p.stable_alliance_min_share)
         for g in range(s.n):
             s.alliance[g] = alliance[g]
             s.stable_alliance[g] = stable[g]
@@ -574,6 +582,11 @@ class Oracle:
                 sizes[label] = sizes.get(label, 0) + 1
         if sizes:
             self.largest_stable_size = max(self.largest_stable_size, max(sizes.values()))
+            shares: dict[int, float] = {}
+            for g, label in enumerate(stable):
+                if label >= 0:
+                    shares[label] = shares.get(label, 0.0) + float(s.sizes[g])
+            self.largest_stable_share = max(self.largest_stable_share, max(shares.values()))
 
 
 def run_oracle(model, n_steps: int, rng: np.random.Generator) -> Oracle:

@@ -1,6 +1,7 @@
 """Alliances as components of active contracts, and the stable-alliance definition."""
 
 import numpy as np
+import pytest
 
 from model.alliances import (components, stable_alliance_formed, stable_alliance_history,
                              stable_labels)
@@ -25,14 +26,24 @@ def test_labels_do_not_depend_on_edge_order():
 def test_stable_alliance_needs_renewed_contracts():
     a, b = np.array([0, 1]), np.array([1, 2])
     active = np.array([True, True])
-    assert stable_labels(3, a, b, active, np.array([1, 0]), 3).tolist() == [-1, -1, -1]
-    assert stable_labels(3, a, b, active, np.array([1, 2]), 3).tolist() == [0, 0, 0]
+    sizes = np.full(3, 1 / 3)
+    assert stable_labels(3, a, b, active, np.array([1, 0]), sizes, 3, 0.0).tolist() == [-1, -1, -1]
+    assert stable_labels(3, a, b, active, np.array([1, 2]), sizes, 3, 0.0).tolist() == [0, 0, 0]
+
+
+def test_stable_alliance_needs_enough_of_the_population():
+    a, b = np.array([0, 1, 3]), np.array([1, 2, 4])
+    renewed = np.array([1, 1, 1])
+    active = np.ones(3, dtype=bool)
+    sizes = np.array([0.05, 0.05, 0.05, 0.45, 0.4])
+    labels = stable_labels(5, a, b, active, renewed, sizes, 2, 0.5)
+    assert labels.tolist() == [-1, -1, -1, 0, 0]
 
 
 # Hand-made contract histories: (a, b, first_renewal, ended); -1 = never / still active.
-def _formed(history, n=5, min_size=3):
+def _formed(history, n=5, min_size=3, sizes=None, min_share=0.0):
     a, b, first, ended = (np.array(col) for col in zip(*history))
-    return stable_alliance_formed(n, a, b, first, ended, min_size)
+    return stable_alliance_formed(n, a, b, first, ended, min_size, sizes, min_share)
 
 
 def test_history_three_groups_linked_by_renewed_contracts_form_a_stable_alliance():
@@ -57,8 +68,31 @@ def test_history_pair_alone_is_too_small():
     assert _formed([(0, 1, 20, -1), (3, 4, 20, -1)], min_size=2)
 
 
+def test_history_small_groups_are_not_enough_of_the_population():
+    sizes = np.array([0.1, 0.1, 0.1, 0.35, 0.35])
+    assert not _formed([(0, 1, 20, -1), (1, 2, 20, -1)], sizes=sizes, min_share=0.5)
+    assert _formed([(0, 1, 20, -1), (1, 2, 20, -1), (2, 3, 25, -1)], sizes=sizes, min_share=0.5)
+
+
 def test_history_reports_largest_stable_alliance_over_time():
-    steps, largest = stable_alliance_history(
+    steps, groups, shares = stable_alliance_history(
         5, np.array([0, 1, 2]), np.array([1, 2, 3]), np.array([10, 20, 30]),
         np.array([40, -1, -1]), 3)
-    assert dict(zip(steps.tolist(), largest.tolist())) == {10: 0, 20: 3, 30: 4, 40: 3}
+    assert dict(zip(steps.tolist(), groups.tolist())) == {10: 0, 20: 3, 30: 4, 40: 3}
+    assert shares.tolist() == pytest.approx([0.0, 0.6, 0.8, 0.6])
+
+
+def test_model_tracks_stable_alliances_as_its_contract_history_says():
+    from model.model import AllianceModel
+
+    for seed in range(3):
+        m = AllianceModel(seed=seed, n_groups=30, contract_term=5, mediation_capacity=0.8).run(80)
+        c, p = m.state.contracts, m.params
+        steps, groups, shares = stable_alliance_history(
+            m.state.n, c.a, c.b, c.first_renewal, c.ended, p.stable_alliance_min_size,
+            m.state.sizes, p.stable_alliance_min_share)
+        assert m.largest_stable_size == (groups.max() if len(groups) else 0)
+        assert m.largest_stable_share == pytest.approx(shares.max() if len(shares) else 0.0)
+        assert m.stable_alliance_formed == stable_alliance_formed(
+            m.state.n, c.a, c.b, c.first_renewal, c.ended, p.stable_alliance_min_size,
+            m.state.sizes, p.stable_alliance_min_share)
