@@ -71,11 +71,11 @@ def stable_components(n: int, a: np.ndarray, b: np.ndarray, sizes: np.ndarray, m
     return np.where(labels >= 0, relabel[np.maximum(labels, 0)], -1)
 
 
-def stable_labels(n: int, a: np.ndarray, b: np.ndarray, active: np.ndarray,
-                  renewals: np.ndarray, sizes: np.ndarray, min_size: int,
-                  min_share: float) -> np.ndarray:
-    """Stable alliances now: big enough components of active, renewed contracts."""
-    keep = active & (renewals > 0)
+def stable_labels(n: int, a: np.ndarray, b: np.ndarray, renewals: np.ndarray,
+                  sizes: np.ndarray, min_size: int, min_share: float) -> np.ndarray:
+    """Stable alliances now: big enough components of the given active contracts that
+    have been renewed at least once."""
+    keep = renewals > 0
     return stable_components(n, a[keep], b[keep], sizes, min_size, min_share)
 
 

@@ -71,8 +71,9 @@ def residual_domination(contracts: Contracts, idx: np.ndarray) -> np.ndarray:
 
 
 def due_now(contracts: Contracts, t: int) -> np.ndarray:
-    """Active contracts that reach a punctuation point at step t."""
-    return np.flatnonzero((contracts.ended < 0) & (contracts.due == t))
+    """Active contracts that reach a punctuation point at step t, in id order."""
+    ids = contracts.active_ids
+    return ids[contracts.due[ids] == t]
 
 
 def renewal_ok(min_trust: np.ndarray, threshold: np.ndarray, residual: np.ndarray,
@@ -83,17 +84,17 @@ def renewal_ok(min_trust: np.ndarray, threshold: np.ndarray, residual: np.ndarra
 
 def renew(contracts: Contracts, idx: np.ndarray, t: int, term: int) -> None:
     """Extend contracts by a term (column views write through to the store)."""
-    contracts.renewals[idx] += 1
     first = contracts.first_renewal
+    if np.any(first[idx] < 0):
+        contracts.renewed_version += 1
+    contracts.renewals[idx] += 1
     first[idx] = np.where(first[idx] < 0, t, first[idx])
     contracts.due[idx] = t + term
-    contracts.version += 1
 
 
 def lapse(contracts: Contracts, idx: np.ndarray, t: int, trust: np.ndarray, cost: float) -> None:
     """End contracts; each party loses ``cost`` of the way to full distrust of the other."""
-    contracts.ended[idx] = t
-    contracts.version += 1
+    contracts.end(idx, t)
     a, b = contracts.a[idx], contracts.b[idx]
     trust[a, b] -= cost * (1.0 + trust[a, b])
     trust[b, a] -= cost * (1.0 + trust[b, a])

@@ -266,11 +266,11 @@ def _cluster_sums(d: np.ndarray, w: np.ndarray, labels: np.ndarray):
     return d @ onehot, onehot.sum(axis=0)
 
 
-def _sil(a, b, alone_not):
+def _sil(a, b, not_alone):
     top = np.maximum(a, b)
-    good = alone_not & np.isfinite(b) & (top > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(good, (b - a) / np.where(good, top, 1.0), 0.0)
+        s = (b - a) / top
+    return np.where(not_alone & (top > 0) & np.isfinite(s), s, 0.0)
 
 
 def _move_scores(d: np.ndarray, w: np.ndarray, labels: np.ndarray, sums: np.ndarray,
@@ -332,7 +332,7 @@ def _move_scores(d: np.ndarray, w: np.ndarray, labels: np.ndarray, sums: np.ndar
             b_pq = np.minimum(mean_p, rest)
             sil = _sil(a_now, np.minimum(b_pq, mean_q), other_ok)
             cols = members[p]
-            sil[:, cols] = _sil(a_p, np.minimum(mean_q, rest)[:, cols], (size_p > 1.0)[:, None])
+            sil[:, cols] = _sil(a_p, np.minimum(mean_q[:, cols], rest[cols]), (size_p > 1.0)[:, None])
             cols = members[q]
             if len(cols):
                 with np.errstate(divide="ignore", invalid="ignore"):
@@ -413,7 +413,7 @@ def _trivial(n: int) -> FaultlineResult:
 
 
 def average_silhouette_width(attributes, *, metric: str = "auto", k_max: int = 6,
-                             exact_max: int = 8, max_unique: int = 300,
+                             exact_max: int = 8, max_unique: int = 250,
                              rng: np.random.Generator | None = None) -> FaultlineResult:
     """Faultline strength as the largest average silhouette width (Meyer and Glenz 2013).
 

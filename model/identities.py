@@ -56,6 +56,20 @@ def domination(sides_i: np.ndarray, sides_j: np.ndarray, salience: np.ndarray) -
     return ((1.0 - sides_i) * sides_j) @ salience
 
 
+def identity_codes(sides: np.ndarray) -> np.ndarray:
+    """Each group's sides as one integer (bit a = dominated on axis a): 2**K identities."""
+    return (sides.astype(np.int64) << np.arange(sides.shape[1])).sum(axis=1)
+
+
+def domination_table(k: int, salience: np.ndarray) -> np.ndarray:
+    """D between every pair of identity codes, so D[i, j] = table[code_i, code_j].
+
+    With at most 2**7 identities, the table is tiny and turns domination into one gather.
+    """
+    bits = ((np.arange(2**k)[:, None] >> np.arange(k)) & 1).astype(np.float64)
+    return ((1.0 - bits) * salience) @ bits.T
+
+
 def domination_matrix(sides: np.ndarray, salience: np.ndarray) -> np.ndarray:
     """Full (N, N) domination matrix D[i, j]; for analysis of small populations only."""
     return ((1.0 - sides) * salience) @ sides.T

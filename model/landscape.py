@@ -544,7 +544,7 @@ def _descend(labels: np.ndarray, coupling: np.ndarray, coupling_rows: np.ndarray
 
 
 def heuristic_minimum(propensity, sizes=None, k: int = 2, *, n_starts: int = 10,
-                      n_kicks: int = 10, kick_fraction: float = 0.15, rng=None,
+                      n_kicks: int = 10, kick_fraction: float = 0.25, rng=None,
                       tol: float = 1e-9) -> HeuristicResult:
     """Low-energy configuration with up to ``k`` coalitions by multi-start local search.
 
@@ -568,7 +568,7 @@ def heuristic_minimum(propensity, sizes=None, k: int = 2, *, n_starts: int = 10,
         Independent random starts, ``>= 1``.
     n_kicks : int, default 10
         Perturbation rounds per start, ``>= 0``.
-    kick_fraction : float, default 0.15
+    kick_fraction : float, default 0.25
         Share of actors relabelled per perturbation, in ``(0, 1]``.
     rng : numpy.random.Generator or int or None
         Random source or seed, passed to ``numpy.random.default_rng``.

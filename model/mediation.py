@@ -11,17 +11,18 @@ from __future__ import annotations
 import numpy as np
 
 
-def mediation_strength(rootedness: np.ndarray, capacity: np.ndarray, ties: np.ndarray,
+def mediation_strength(rooted: np.ndarray, capacity: np.ndarray, ties: np.ndarray,
                        i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Movement presence in each encounter (i, j).
 
     S = sum_m c_m r_mi r_mj + sum_{m,n} c_m r_mi W_mn c_n r_nj: the direct term counts
-    movements rooted in both groups, the tied term pairs of tied movements.
+    movements rooted in both groups, the tied term pairs of tied movements. ``rooted`` is
+    the (N, M) rootedness, group-major so that an encounter's rows are contiguous.
     """
-    ci = capacity[:, None] * rootedness[:, i]
-    cj = capacity[:, None] * rootedness[:, j]
-    direct = np.sum(ci * rootedness[:, j], axis=0)
-    tied = np.sum(ci * (ties @ cj), axis=0)
+    ri, rj = rooted[i], rooted[j]
+    ci = ri * capacity
+    direct = np.sum(ci * rj, axis=1)
+    tied = np.sum((ci @ ties) * (rj * capacity), axis=1)
     return direct + tied
 
 

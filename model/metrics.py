@@ -74,7 +74,7 @@ def structural_inequality(state: State, active: np.ndarray) -> float:
 
 def compute_metrics(state: State, counts: dict, steps: int) -> dict:
     """All metrics of the current state; ``counts`` are event totals over ``steps`` steps."""
-    active = np.flatnonzero(state.contracts.active)
+    active = state.contracts.active_ids
     shares = alliance_shares(state.alliance, state.sizes)
     stable = alliance_shares(state.stable_alliance, state.sizes)
     mean_trust, hostility = trust_summary(state.trust, state.met)

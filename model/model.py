@@ -15,7 +15,7 @@ from . import (alliances, commons, common_enemy, contracts, economy, encounters,
                internal_power, mediation, movements, outcomes, structural_change, trust)
 from .agents import Group, Movement
 from .draws import StepDraws, draw_step
-from .identities import domination
+from .identities import domination_table, identity_codes
 from .metrics import COUNTERS, METRICS, compute_metrics
 from .parameters import ECONOMIC_AXES, NATURE_AXIS, ParameterError, Params, validate
 from .population import draw_population
@@ -54,6 +54,9 @@ class AllianceModel(mesa.Model):
         self.time = 0
         self.n_encounters = max(1, int(round(p.encounter_rate * s.n)))
         self._side_index = encounters.side_index(s.sides)
+        self._rooted = np.ascontiguousarray(s.rootedness.T)  # rootedness never changes
+        self._codes = identity_codes(s.sides)  # nor do identities
+        self._dom_table = domination_table(s.k, s.salience)
         self._economic_axes = np.array([s.axis_index(a) for a in ECONOMIC_AXES if a in s.axis_names],
                                        dtype=np.int64)
         self._nature_axis = s.axis_index(NATURE_AXIS)
@@ -63,6 +66,7 @@ class AllianceModel(mesa.Model):
         self.largest_stable_size = 0
         self.largest_stable_share = 0.0
         self._alliance_version = s.contracts.version
+        self._stable_version = s.contracts.renewed_version
         self.groups = [Group(self, i) for i in range(s.n)]
         self.movements = [Movement(self, m) for m in range(s.m)]
         self.metrics = compute_metrics(s, self._counts, 0)
@@ -117,7 +121,7 @@ class AllianceModel(mesa.Model):
         p, s = self.params, self.state
         if not p.enable_mediation or s.m == 0:
             return np.zeros(len(i), dtype=bool)
-        strength = mediation.mediation_strength(s.rootedness, s.capacity, s.ties, i, j)
+        strength = mediation.mediation_strength(self._rooted, s.capacity, s.ties, i, j)
         return u < mediation.mediation_probability(strength, p.mediation_reach)
 
     def judge(self, i, j, mediated, u):
@@ -138,8 +142,9 @@ class AllianceModel(mesa.Model):
     def effective_domination(self, i, j) -> np.ndarray:
         """D_ij + D_ji, each reduced by the mitigation of their active contract, if any."""
         s = self.state
-        d_ij = _domination(s, i, j)
-        d_ji = _domination(s, j, i)
+        ci, cj = self._codes[i], self._codes[j]
+        d_ij = self._dom_table[ci, cj]
+        d_ji = self._dom_table[cj, ci]
         k = s.contracts.lookup(i, j)
         has = k >= 0
         if np.any(has):
@@ -182,7 +187,7 @@ class AllianceModel(mesa.Model):
         """
         p, s = self.params, self.state
         c = s.contracts
-        active = np.flatnonzero(c.active)
+        active = c.active_ids
         if p.enable_structural_change:
             structural_change.mitigate(c, active, s.openness, p.mitigation_rate)
         if p.enable_lip_service:
@@ -204,7 +209,6 @@ class AllianceModel(mesa.Model):
             just_lapsed = c.a[due[~ok]] * s.n + c.b[due[~ok]]
             self._counts["renewed"] += int(ok.sum())
             self._counts["lapsed"] += int((~ok).sum())
-            c.reindex()
         if p.enable_contracts:
             a, b = contracts.virtuous_pairs(i, j, outcome, s.n)
             fresh = (c.lookup(a, b) < 0) & ~np.isin(a * s.n + b, just_lapsed)
@@ -216,7 +220,6 @@ class AllianceModel(mesa.Model):
             if np.any(signs):
                 contracts.sign(c, a[signs], b[signs], t, p.contract_term,
                                {k: v[signs] for k, v in terms.items()})
-                c.reindex()
                 self._counts["signed"] += int(signs.sum())
 
     def update_commons(self) -> None:
@@ -224,7 +227,7 @@ class AllianceModel(mesa.Model):
         if not p.enable_commons:
             return
         c = s.contracts
-        voice = commons.voice(c, np.flatnonzero(c.active), s.n)
+        voice = commons.voice(c, c.active_ids, s.n)
         nature_side = (s.sides[:, self._nature_axis] == 1.0) if self._nature_axis >= 0 \
             else np.zeros(s.n, dtype=bool)
         take = commons.extraction(s.sizes, nature_side, voice, p.extraction_rate,
@@ -237,20 +240,23 @@ class AllianceModel(mesa.Model):
         if not p.enable_movement_dynamics or s.m < 2:
             return
         ok = mediated & (outcome == outcomes.VIRTUOUS)
-        credit = movements.joint_mediation(s.rootedness, s.capacity, i[ok], j[ok])
+        credit = movements.joint_mediation(self._rooted, s.capacity, i[ok], j[ok])
         s.ties = movements.update_ties(s.ties, credit, p.tie_reinforcement,
                                        p.convergence_space, p.tie_decay)
 
     def update_alliances(self) -> None:
-        """Alliances are components of active contracts; recomputed when contracts changed."""
+        """Alliances are components of active contracts; recomputed only when contracts
+        changed (stable alliances: when the set of active, renewed contracts changed)."""
         p, s = self.params, self.state
         c = s.contracts
-        if c.version == self._alliance_version:
+        active = c.active_ids
+        if c.version != self._alliance_version:
+            self._alliance_version = c.version
+            s.alliance = alliances.components(s.n, c.a[active], c.b[active])
+        if c.renewed_version == self._stable_version:
             return
-        self._alliance_version = c.version
-        active = c.active
-        s.alliance = alliances.components(s.n, c.a[active], c.b[active])
-        s.stable_alliance = alliances.stable_labels(s.n, c.a, c.b, active, c.renewals, s.sizes,
+        self._stable_version = c.renewed_version
+        s.stable_alliance = alliances.stable_labels(s.n, c.a[active], c.b[active], c.renewals[active], s.sizes,
                                                     p.stable_alliance_min_size,
                                                     p.stable_alliance_min_share)
         if np.any(s.stable_alliance >= 0):
@@ -293,6 +299,3 @@ class AllianceModel(mesa.Model):
             self.step()
         return self
 
-
-def _domination(s: State, i, j) -> np.ndarray:
-    return domination(s.sides[i], s.sides[j], s.salience)

@@ -2,7 +2,7 @@
 
 Muto (2009/2018) and Beaudet (2021) call for inter-movement politics: movements in silos
 fail, convergence comes from working together across constituencies. A tie strengthens
-when the two movements jointly mediate a virtuous encounter and decays otherwise; the
+when the two movements jointly mediate a virtuous encounter and decays all the time; the
 convergence-space parameter sets how readily a new tie forms (a forum as a space that
 invites ties, after Whitaker's 'open space').
 """
@@ -11,19 +11,18 @@ from __future__ import annotations
 
 import numpy as np
 
-TIE_PRESENT = 0.05
+TIE_PRESENT = 0.2
 """A tie counts as present (for new-tie formation and density) above this strength."""
 
 
-def joint_mediation(rootedness: np.ndarray, capacity: np.ndarray, i: np.ndarray,
+def joint_mediation(rooted: np.ndarray, capacity: np.ndarray, i: np.ndarray,
                     j: np.ndarray) -> np.ndarray:
     """Credit of each movement pair (m, n) for virtuous encounters (i, j), symmetric.
 
     X_mn = sum_e c_m r_m,i_e c_n r_n,j_e, plus its transpose; self-pairs excluded.
+    ``rooted`` is the (N, M) group-major rootedness.
     """
-    ci = capacity[:, None] * rootedness[:, i]
-    cj = capacity[:, None] * rootedness[:, j]
-    x = ci @ cj.T
+    x = (rooted[i] * capacity).T @ (rooted[j] * capacity)
     x = x + x.T
     np.fill_diagonal(x, 0.0)
     return x
@@ -31,13 +30,14 @@ def joint_mediation(rootedness: np.ndarray, capacity: np.ndarray, i: np.ndarray,
 
 def update_ties(ties: np.ndarray, credit: np.ndarray, reinforcement: float,
                 convergence: float, decay: float) -> np.ndarray:
-    """Credited ties move 1 - exp(-rate * credit) of the way to 1; the rest decay.
+    """W' = W (1 - decay) + (1 - W)(1 - exp(-rate * credit)).
 
-    The rate is ``reinforcement`` for a present tie and ``convergence`` for a new one.
+    Every tie decays; joint mediation moves it 1 - exp(-rate * credit) of the remaining way
+    to 1, so a tie lasts only while the two movements keep mediating together. The rate is
+    ``reinforcement`` for a present tie and ``convergence`` for a new one. W stays in [0, 1].
     """
     rate = np.where(ties > TIE_PRESENT, reinforcement, convergence)
-    grown = ties + (1.0 - ties) * (-np.expm1(-rate * credit))
-    return np.where(credit > 0, grown, ties * (1.0 - decay))
+    return ties * (1.0 - decay) + (1.0 - ties) * (-np.expm1(-rate * credit))
 
 
 def tie_density(ties: np.ndarray) -> float:

@@ -23,7 +23,13 @@ def expected_trust(attitudes: np.ndarray, categories: np.ndarray, i: np.ndarray,
 def pair_trust(trust: np.ndarray, met: np.ndarray, attitudes: np.ndarray,
                categories: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Trust of i in j: remembered if they met, expected from attitudes otherwise."""
-    return np.where(met[i, j], trust[i, j], expected_trust(attitudes, categories, i, j))
+    n = trust.shape[1]
+    key = i * n + j
+    out = trust.reshape(-1)[key]
+    new = np.flatnonzero(~met.reshape(-1)[key])
+    if len(new):
+        out[new] = expected_trust(attitudes, categories, i[new], j[new])
+    return out
 
 
 def cultural_similarity(traits: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:

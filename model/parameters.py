@@ -144,7 +144,7 @@ SCHEMA: tuple[Param, ...] = (
     _p("initial_tie_density", float, 0.2, 0.0, 1.0, "initial share of movement pairs tied in the movement of movements", "movements"),
     _p("convergence_space", float, 0.05, 0.0, 1.0, "how readily new ties form between movements that mediate together", "movements"),
     _p("tie_reinforcement", float, 0.1, 0.0, 1.0, "strengthening of an existing tie per successful joint mediation", "movements"),
-    _p("tie_decay", float, 0.01, 0.0, 1.0, "per-step decay of ties that mediated nothing virtuous", "movements"),
+    _p("tie_decay", float, 0.02, 0.0, 1.0, "per-step decay of every tie between movements (joint mediation renews it)", "movements"),
     # encounters
     _p("encounter_rate", float, 1.0, 0.01, 50.0, "encounters per group per step", "encounters"),
     _p("domination_bias", float, 0.4, 0.0, 1.0, "share of encounters drawn along domination ties", "encounters"),
@@ -219,7 +219,7 @@ SCHEMA: tuple[Param, ...] = (
     _switch("common_enemy", "a common enemy lowers thresholds among groups it dominates"),
     _switch("commons", "a shared commons regrows, is extracted, and its scarcity breeds hostility"),
     _switch("instigation", "divide-and-rule instigation frames unmediated encounters as hostile"),
-    _switch("movement_dynamics", "ties between movements strengthen with joint mediation and decay otherwise"),
+    _switch("movement_dynamics", "ties between movements strengthen with joint mediation and decay without it"),
 )
 
 SCHEMA_BY_NAME: dict[str, Param] = {p.name: p for p in SCHEMA}

@@ -30,14 +30,18 @@ _CONTRACT_FIELDS = {
 class Contracts:
     """Every contract ever signed, active or lapsed, as growable column arrays.
 
-    The full history stays, so alliance lifetimes can be read off after a run.
+    The full history stays, so alliance lifetimes can be read off after a run. The active
+    ones are also indexed, in id order (``active_ids``) and by pair key a * N + b
+    (``active_keys``, ``active_index``); ``add`` and ``end`` keep both up to date.
     """
 
     def __init__(self, n_groups: int, capacity: int = 64):
         self.n_groups = n_groups
         self.size = 0
         self.version = 0
+        self.renewed_version = 0
         self._cols = {k: np.zeros(capacity, dtype=t) for k, t in _CONTRACT_FIELDS.items()}
+        self.active_ids = np.zeros(0, dtype=np.int64)
         self.active_keys = np.zeros(0, dtype=np.int64)
         self.active_index = np.zeros(0, dtype=np.int64)
 
@@ -55,38 +59,60 @@ class Contracts:
             self._cols[k][self.size: need] = columns.get(k, 0)
         idx = np.arange(self.size, need)
         self.size = need
+        new = idx[self.ended[idx] < 0]
+        self.active_ids = np.concatenate([self.active_ids, new])
+        keys = self.a[new] * self.n_groups + self.b[new]
+        order = np.argsort(keys, kind="stable")
+        pos = np.searchsorted(self.active_keys, keys[order])
+        self.active_keys = np.insert(self.active_keys, pos, keys[order])
+        self.active_index = np.insert(self.active_index, pos, new[order])
         self.version += 1
         return idx
 
+    def end(self, idx: np.ndarray, t: int) -> None:
+        """Mark active contracts as ended at step t and drop them from the active index."""
+        if len(idx) == 0:
+            return
+        self.ended[idx] = t
+        if np.any(self.renewals[idx] > 0):
+            self.renewed_version += 1
+        self.active_ids = np.delete(self.active_ids, np.searchsorted(self.active_ids, np.sort(idx)))
+        keys = np.sort(self.a[idx] * self.n_groups + self.b[idx])
+        pos = np.searchsorted(self.active_keys, keys)
+        self.active_keys = np.delete(self.active_keys, pos)
+        self.active_index = np.delete(self.active_index, pos)
+        self.version += 1
+
     @property
     def active(self) -> np.ndarray:
+        """Boolean mask over all contracts so far: still active."""
         return self.ended < 0
 
     def reindex(self) -> None:
-        """Rebuild the sorted lookup from pair key (a * N + b) to active contract index."""
-        idx = np.flatnonzero(self.active)
-        keys = self.a[idx] * self.n_groups + self.b[idx]
+        """Rebuild the active index from the columns (after editing ``ended`` directly)."""
+        self.active_ids = np.flatnonzero(self.active)
+        keys = self.a[self.active_ids] * self.n_groups + self.b[self.active_ids]
         order = np.argsort(keys, kind="stable")
         self.active_keys = keys[order]
-        self.active_index = idx[order]
+        self.active_index = self.active_ids[order]
+        self.version += 1
+        self.renewed_version += 1
 
     def lookup(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Index of the active contract between each pair (i, j), or -1."""
-        lo = np.minimum(i, j)
-        hi = np.maximum(i, j)
-        keys = lo * self.n_groups + hi
+        keys = np.minimum(i, j) * self.n_groups + np.maximum(i, j)
         if len(self.active_keys) == 0:
             return np.full(len(keys), -1, dtype=np.int64)
-        pos = np.searchsorted(self.active_keys, keys)
-        pos = np.minimum(pos, len(self.active_keys) - 1)
-        found = self.active_keys[pos] == keys
-        return np.where(found, self.active_index[pos], -1)
+        pos = np.minimum(np.searchsorted(self.active_keys, keys), len(self.active_keys) - 1)
+        return np.where(self.active_keys[pos] == keys, self.active_index[pos], -1)
 
     def copy(self) -> "Contracts":
         new = Contracts(self.n_groups, capacity=max(1, len(self._cols["a"])))
         new.size = self.size
         new.version = self.version
+        new.renewed_version = self.renewed_version
         new._cols = {k: v.copy() for k, v in self._cols.items()}
+        new.active_ids = self.active_ids.copy()
         new.active_keys = self.active_keys.copy()
         new.active_index = self.active_index.copy()
         return new

@@ -33,14 +33,17 @@ def apply_trust(trust: np.ndarray, met: np.ndarray, i: np.ndarray, j: np.ndarray
     A first meeting fixes trust at the expectation it started from; the summed changes
     are then clipped to [-1, 1] (several encounters of one pair in a step can overshoot).
     """
-    trust[i, j] = t_ij
-    trust[j, i] = t_ji
-    met[i, j] = True
-    met[j, i] = True
-    np.add.at(trust, (i, j), d_ij)
-    np.add.at(trust, (j, i), d_ji)
-    trust[i, j] = np.clip(trust[i, j], -1.0, 1.0)
-    trust[j, i] = np.clip(trust[j, i], -1.0, 1.0)
+    n = trust.shape[1]
+    ij, ji = i * n + j, j * n + i
+    flat, seen = trust.reshape(-1), met.reshape(-1)
+    flat[ij] = t_ij
+    flat[ji] = t_ji
+    seen[ij] = True
+    seen[ji] = True
+    np.add.at(flat, ij, d_ij)
+    np.add.at(flat, ji, d_ji)
+    flat[ij] = np.clip(flat[ij], -1.0, 1.0)
+    flat[ji] = np.clip(flat[ji], -1.0, 1.0)
 
 
 def transfer_to_attitudes(attitudes: np.ndarray, categories: np.ndarray, i: np.ndarray,
@@ -51,14 +54,16 @@ def transfer_to_attitudes(attitudes: np.ndarray, categories: np.ndarray, i: np.n
     The change is the one computed per encounter, before trust is clipped, so an encounter
     that pushes trust against its bound still generalises in full.
     """
-    other = categories[j] != categories[i]
-    rows = np.broadcast_to(i[:, None], other.shape)
-    np.add.at(attitudes, (rows[other], categories[j][other]), np.broadcast_to(
-        (rate * d_ij)[:, None], other.shape)[other])
+    cats_j = categories[j]
+    weight = np.where(cats_j != categories[i], (rate * d_ij)[:, None], 0.0)
+    n, c = attitudes.shape
+    change = np.bincount((i[:, None] * c + cats_j).ravel(), weights=weight.ravel(), minlength=n * c)
     touched = np.unique(i)
-    attitudes[touched] = np.clip(attitudes[touched], -1.0, 1.0)
+    attitudes[touched] = np.clip(attitudes[touched] + change.reshape(n, c)[touched], -1.0, 1.0)
 
 
 def erode(trust: np.ndarray, who: np.ndarray, whom: np.ndarray, amount: np.ndarray) -> None:
     """Lower trust of ``who`` in ``whom`` by ``amount`` (pairs unique), staying >= -1."""
-    trust[who, whom] = np.maximum(trust[who, whom] - amount, -1.0)
+    flat = trust.reshape(-1)
+    key = who * trust.shape[1] + whom
+    flat[key] = np.maximum(flat[key] - amount, -1.0)

@@ -29,7 +29,7 @@ from model.state import State
 HOSTILE, NEUTRAL, VIRTUOUS = -1, 0, 1
 UNIFORM, DOMINATION, CONTACT = 0, 1, 2
 HARDLINER_LED = 0.5   # a group is hardliner-led when openness < 0.5 (ODD, internal power)
-TIE_PRESENT = 0.05    # a movement tie counts as present above this strength
+TIE_PRESENT = 0.2     # a movement tie counts as present above this strength
 COUNTERS = ("encounters", "mediated", "virtuous", "hostile", "neutral",
             "signed", "renewed", "lapsed")
 """Event counts kept like the model's (summed over all steps here, never reset)."""
@@ -529,11 +529,8 @@ class Oracle:
             for q in range(m_count):
                 credit = 0.0 if m == q else x[m][q] + x[q][m]
                 w = float(ties[m, q])
-                if credit > 0:
-                    rate = p.tie_reinforcement if w > TIE_PRESENT else p.convergence_space
-                    ties[m, q] = w + (1.0 - w) * (1.0 - math.exp(-rate * credit))
-                else:
-                    ties[m, q] = w * (1.0 - p.tie_decay)
+                rate = p.tie_reinforcement if w > TIE_PRESENT else p.convergence_space
+                ties[m, q] = w * (1.0 - p.tie_decay) + (1.0 - w) * (1.0 - math.exp(-rate * credit))
 
     # 12. alliances --------------------------------------------------------------------------
     def components(self, edges, min_size: int, min_share: float = 0.0) -> list[int]:

@@ -25,18 +25,16 @@ def test_labels_do_not_depend_on_edge_order():
 
 def test_stable_alliance_needs_renewed_contracts():
     a, b = np.array([0, 1]), np.array([1, 2])
-    active = np.array([True, True])
     sizes = np.full(3, 1 / 3)
-    assert stable_labels(3, a, b, active, np.array([1, 0]), sizes, 3, 0.0).tolist() == [-1, -1, -1]
-    assert stable_labels(3, a, b, active, np.array([1, 2]), sizes, 3, 0.0).tolist() == [0, 0, 0]
+    assert stable_labels(3, a, b, np.array([1, 0]), sizes, 3, 0.0).tolist() == [-1, -1, -1]
+    assert stable_labels(3, a, b, np.array([1, 2]), sizes, 3, 0.0).tolist() == [0, 0, 0]
 
 
 def test_stable_alliance_needs_enough_of_the_population():
     a, b = np.array([0, 1, 3]), np.array([1, 2, 4])
     renewed = np.array([1, 1, 1])
-    active = np.ones(3, dtype=bool)
     sizes = np.array([0.05, 0.05, 0.05, 0.45, 0.4])
-    labels = stable_labels(5, a, b, active, renewed, sizes, 2, 0.5)
+    labels = stable_labels(5, a, b, renewed, sizes, 2, 0.5)
     assert labels.tolist() == [-1, -1, -1, 0, 0]
 
 

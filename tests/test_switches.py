@@ -6,7 +6,7 @@ import pytest
 from model.model import AllianceModel
 from tests.conftest import no_encounters
 
-BASE = dict(n_groups=30, n_traits=1, contract_term=8, enemy_schedule="pulse", enemy_onset=10,
+BASE = dict(n_groups=30, n_traits=1, contract_term=8, enemy_schedule="pulse", enemy_onset=10, mediation_capacity=0.6,
             enemy_duration=30)
 STEPS = 60
 

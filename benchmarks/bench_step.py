@@ -1,0 +1,133 @@
+"""Speed of the model step: figures and ratios, printed (not a timed test).
+
+    python benchmarks/bench_step.py            # full: 100, 1,000 and 10,000 groups
+    python benchmarks/bench_step.py --quick    # smaller, for a smoke check
+
+Prints, per population size: encounters per second of the vectorised step with every
+mechanism on, the same for the per-encounter oracle of tests/oracle.py (fed the same draws),
+and their ratio; then the wall time of a 200-group, 1,000-step run with metrics collected
+every step, and the peak memory of a 10,000-group run. Medians over repeats, one process.
+Targets (issue 3): >= 2 million encounters/s at 1,000 groups, >= 30x the oracle, the
+200 x 1,000 run under 2 s, and 10,000 groups within 2 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from model.draws import draw_step  # noqa: E402
+from model.model import AllianceModel  # noqa: E402
+from tests.oracle import Oracle  # noqa: E402
+
+MEMORY_SCRIPT = """
+import resource, sys
+from model.model import AllianceModel
+m = AllianceModel(seed=1, n_groups=int(sys.argv[1]), collect_every=int(sys.argv[3]))
+m.run(int(sys.argv[2]))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def warm_model(n: int, rate: float, warmup: int) -> AllianceModel:
+    model = AllianceModel(seed=1, n_groups=n, encounter_rate=rate, collect_every=10**6)
+    model.run(warmup)
+    return model
+
+
+def step_rate(model: AllianceModel, steps: int, repeats: int) -> float:
+    """Median encounters per second of the vectorised step over ``repeats`` blocks."""
+    rates = []
+    rng = np.random.default_rng(5)
+    for _ in range(repeats):
+        draws = [draw_step(rng, model.n_encounters) for _ in range(steps)]
+        start = time.perf_counter()
+        for d in draws:
+            model.advance(d)
+        rates.append(steps * model.n_encounters / (time.perf_counter() - start))
+    return statistics.median(rates)
+
+
+def oracle_rate(model: AllianceModel, steps: int, repeats: int) -> float:
+    """Median encounters per second of the per-encounter oracle from the same state."""
+    rates = []
+    rng = np.random.default_rng(5)
+    for _ in range(repeats):
+        oracle = Oracle(model.state, model.params, time=model.time)
+        draws = [draw_step(rng, model.n_encounters) for _ in range(steps)]
+        start = time.perf_counter()
+        for d in draws:
+            oracle.step(d)
+        rates.append(steps * model.n_encounters / (time.perf_counter() - start))
+    return statistics.median(rates)
+
+
+def run_time(n: int, steps: int, repeats: int) -> float:
+    times = []
+    for seed in range(repeats):
+        start = time.perf_counter()
+        AllianceModel(seed=seed, n_groups=n).run(steps)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def peak_memory_mb(n: int, steps: int, collect_every: int) -> float:
+    out = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT, str(n), str(steps), str(collect_every)],
+                         capture_output=True, text=True, check=True, cwd=ROOT,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return float(out.stdout.strip())
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, few repeats")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    args = parser.parse_args(argv)
+    quick = args.quick
+    sizes = (100, 1000) if quick else (100, 1000, 10_000)
+    rates = (1.0,) if quick else (1.0, 10.0)
+    figures: dict = {"step": []}
+    print(f"numpy {np.__version__}, python {sys.version.split()[0]}, {os.cpu_count()} cores, "
+          "all mechanisms on, default parameters, metrics not collected during timing")
+    print(f"{'groups':>7} {'enc/group/step':>14} {'active contracts':>16} {'vectorised enc/s':>17} "
+          f"{'oracle enc/s':>13} {'ratio':>7}")
+    for rate in rates:
+        for n in sizes:
+            warmup = {100: 300, 1000: 200, 10_000: 30}[n] // (4 if quick else 1)
+            model = warm_model(n, rate, warmup)
+            steps = max(2, int(20_000 / model.n_encounters)) if not quick else 5
+            fast = step_rate(model, steps, 3 if quick else 7)
+            o_steps = max(1, min(steps, int(5_000 / model.n_encounters)))
+            slow = oracle_rate(model, o_steps, 1 if quick else 3)
+            active = len(model.state.contracts.active_ids)
+            print(f"{n:>7} {rate:>14g} {active:>16} {fast:>17,.0f} {slow:>13,.0f} {fast / slow:>7.1f}")
+            figures["step"].append(dict(groups=n, rate=rate, active_contracts=active,
+                                        vectorised=fast, oracle=slow, ratio=fast / slow))
+    steps = 200 if quick else 1000
+    t = run_time(200, steps, 1 if quick else 3)
+    print(f"\n200 groups, {steps} steps, metrics every step: {t:.2f} s (median of runs; target < 2 s "
+          f"for 1,000 steps)")
+    figures["run_200"] = dict(steps=steps, seconds=t)
+    n_mem = 2000 if quick else 10_000
+    mem = peak_memory_mb(n_mem, 5 if quick else 30, 10)
+    print(f"{n_mem:,} groups, peak memory (max RSS): {mem:,.0f} MB (target <= 2,048 MB at 10,000)")
+    figures["memory"] = dict(groups=n_mem, max_rss_mb=mem)
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
