@@ -15,14 +15,18 @@ def instigation_pressure(i: np.ndarray, j: np.ndarray, alliance: np.ndarray, siz
                          level: float, mode: str) -> np.ndarray:
     """Instigation felt by each encounter, in [0, 1].
 
-    Targeted: encounters touching the largest alliance (by population share s_L) get
-    min(1, level / s_L), others none, so the pressure summed over the population stays
-    ``level`` until it saturates. Without an alliance, targeted acts as uniform.
+    Targeted: the largest alliance (by population share) is the target. Encounters
+    touching it get min(1, level / q), others none, where q = 1 - (1 - f)^2 is the chance
+    that an encounter between two uniformly drawn groups touches the target's f share of
+    the groups. The pressure summed over encounters then stays what uniform instigation
+    spends (until it saturates at 1). Without an alliance, targeted acts as uniform.
     """
     if mode == "uniform" or not np.any(alliance >= 0):
         return np.full(len(i), level)
-    labels = alliance[alliance >= 0]
-    share = np.bincount(labels, weights=sizes[alliance >= 0])
+    inside = alliance >= 0
+    share = np.bincount(alliance[inside], weights=sizes[inside])
     target = int(np.argmax(share))
+    members = np.count_nonzero(alliance == target)
+    touched = 1.0 - (1.0 - members / len(alliance)) ** 2
     hit = (alliance[i] == target) | (alliance[j] == target)
-    return np.where(hit, min(1.0, level / share[target]), 0.0)
+    return np.where(hit, min(1.0, level / touched), 0.0)

@@ -272,10 +272,12 @@ class Oracle:
         target = self._instigation_target
         if p.instigation_mode == "uniform" or target is None:
             return p.instigation
-        label, share = target
+        label, _ = target
+        members = sum(1 for g in range(s.n) if int(s.alliance[g]) == label)
+        touched = 1.0 - (1.0 - members / s.n) ** 2
         if int(s.alliance[i]) == label or int(s.alliance[j]) == label:
             self.events["instigation_targeted"] += 1
-            return min(1.0, p.instigation / share)
+            return min(1.0, p.instigation / touched)
         return 0.0
 
     def _find_instigation_target(self):

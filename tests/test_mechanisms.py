@@ -215,7 +215,8 @@ def test_targeted_instigation_aims_at_the_largest_alliance():
     uniform = instigation.instigation_pressure(i, j, alliance, sizes, 0.2, "uniform")
     assert uniform.tolist() == [0.2, 0.2, 0.2]
     targeted = instigation.instigation_pressure(i, j, alliance, sizes, 0.2, "targeted")
-    assert targeted.tolist() == pytest.approx([0.4, 0.0, 0.0])
+    touched = 1 - (1 - 3 / 6) ** 2  # chance a uniform encounter touches the 3 targeted groups
+    assert targeted.tolist() == pytest.approx([0.2 / touched, 0.0, 0.0])
 
 
 def test_joint_mediation_strengthens_ties_and_idle_ties_decay():
