@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args) -> int:
-    from .plots import timeseries_figure
+    from .plots import network_figure, timeseries_figure
     from .run import contracts_table, metrics_table, outcomes
     from .model import AllianceModel
 
@@ -115,6 +115,9 @@ def _run(args) -> int:
     fig = timeseries_figure(table, title)
     fig.savefig(out / "timeseries.png", dpi=130)
     written.append(out / "timeseries.png")
+    network_figure(model, f"Alliances and contracts after {args.steps} steps ({title})").savefig(
+        out / "network.png", dpi=130)
+    written.append(out / "network.png")
     result = outcomes(model)
     summary = {"seed": args.seed, "steps": args.steps, "scenario": args.scenario,
                "parameters": {k: v for k, v in vars(model.params).items()}, "outcomes": result}

@@ -572,7 +572,7 @@ def _refine_split(e: np.ndarray, w: np.ndarray, mask: np.ndarray, max_moves: int
     return mask
 
 
-def thatcher_fau(attributes, *, metric: str = "auto", exact_max: int = 20,
+def thatcher_fau(attributes, *, metric: str = "auto", exact_max: int = 20, n_refine: int = 8,
                  max_linkage: int = 400) -> FaultlineResult:
     """Faultline strength Fau: share of variation explained by the best two-subgroup split.
 
@@ -657,10 +657,14 @@ def thatcher_fau(attributes, *, metric: str = "auto", exact_max: int = 20,
             d = pairwise_distances(u, u, metric)
             for method, dist in (("ward", d * d if metric == "euclidean" else d), ("average", d)):
                 cands.append(agglomerate(dist, w, method, 2)[2] == 1)
+        seeds = np.argsort(-w, kind="stable")[:40]
+        near = np.einsum("ij,ij->i", e[seeds], e[seeds])[None, :] - 2.0 * e @ e[seeds].T
+        first, second = np.triu_indices(len(seeds), 1)
+        cands.extend(near[:, first].T < near[:, second].T)
         cands = np.array(cands, dtype=bool)
         cands = np.unique(np.where(cands[:, :1], ~cands, cands), axis=0)
         scores = _split_scores(e, w, cands)
-        keep = np.argsort(-scores, kind="stable")[:8]
+        keep = np.argsort(-scores, kind="stable")[:n_refine]
         best, best_mask = -np.inf, None
         for mask in cands[keep]:
             if not (0 < w[mask].sum() < w.sum()):

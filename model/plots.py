@@ -46,3 +46,46 @@ def timeseries_figure(metrics: pd.DataFrame, title: str = ""):
     if title:
         fig.suptitle(title, fontsize=12)
     return fig
+
+
+def network_figure(model, title: str = ""):
+    """The people's charter at the end of a run: groups, their alliances and contracts.
+
+    Node area = population share, colour = alliance (grey = unallied), edge = active contract
+    (thick when renewed at least once), thin red = hostile pair (mean mutual trust < -0.5).
+    """
+    import networkx as nx
+    import numpy as np
+
+    s = model.state
+    c = s.contracts
+    active = c.active_ids
+    graph = nx.Graph()
+    graph.add_nodes_from(range(s.n))
+    graph.add_edges_from(zip(c.a[active].tolist(), c.b[active].tolist()))
+    pos = nx.spring_layout(graph, seed=1, k=1.5 / np.sqrt(max(s.n, 1)))
+    fig, ax = plt.subplots(figsize=(7, 6.5), constrained_layout=True)
+    mutual = 0.5 * (s.trust + s.trust.T)
+    hostile = np.argwhere(np.triu(s.met & (mutual < -0.5), 1))
+    if len(hostile):
+        nx.draw_networkx_edges(nx.Graph(hostile.tolist()), pos, ax=ax, edge_color="#D55E00",
+                               width=0.3, alpha=0.35)
+    renewed = c.renewals[active] > 0
+    edges = list(zip(c.a[active].tolist(), c.b[active].tolist()))
+    nx.draw_networkx_edges(graph, pos, edgelist=[e for e, r in zip(edges, renewed) if r], ax=ax,
+                           width=2.0, edge_color="#333333")
+    nx.draw_networkx_edges(graph, pos, edgelist=[e for e, r in zip(edges, renewed) if not r], ax=ax,
+                           width=0.8, edge_color="#777777", style="dashed")
+    colours = [PALETTE[label % (len(PALETTE) - 1)] if label >= 0 else "#BBBBBB"
+               for label in s.alliance]
+    nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=4000 * s.sizes + 20, node_color=colours,
+                           edgecolors="black", linewidths=0.5 + 2.5 * s.openness)
+    if s.n <= 12:
+        nx.draw_networkx_labels(graph, pos, {i: s.group_names[i] for i in range(s.n)}, ax=ax,
+                                font_size=8)
+    ax.set_title(title or "Alliances and contracts at the end of the run", fontsize=11, loc="left")
+    ax.text(0.0, -0.02, "node area: population share; colour: alliance (grey: none); outline: openness;\n"
+            "solid edge: renewed contract, dashed: first term; thin red: hostile pair",
+            transform=ax.transAxes, fontsize=8, va="top")
+    ax.axis("off")
+    return fig

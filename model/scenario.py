@@ -174,15 +174,21 @@ def parse_scenario(data: dict, source: str = "<scenario>") -> Scenario:
     )
 
 
-def _group(g, k, axes, trait_names, fail) -> dict:
-    key = f"group[{k}]"
-    if not isinstance(g, dict):
+def _named(entry, kind: str, k: int, allowed: set, fail) -> tuple[str, str]:
+    """Check the k-th [[kind]] table's name and keys; return its name and error-key prefix."""
+    key = f"{kind}[{k}]"
+    if not isinstance(entry, dict):
         fail(key, "expected a table")
-    name = g.get("name")
+    name = entry.get("name")
     if not isinstance(name, str) or not name:
         fail(f"{key}.name", "expected a non-empty string")
-    key = f"group[{k}] ({name})"
-    _unknown(g, _GROUP_KEYS, key, fail)
+    key = f"{kind}[{k}] ({name})"
+    _unknown(entry, allowed, key, fail)
+    return name, key
+
+
+def _group(g, k, axes, trait_names, fail) -> dict:
+    name, key = _named(g, "group", k, _GROUP_KEYS, fail)
     dominated = g.get("dominated", [])
     if not isinstance(dominated, list) or not all(isinstance(a, str) for a in dominated):
         fail(f"{key}.dominated", "expected a list of axis names on which the group is dominated")
@@ -211,14 +217,7 @@ def _group(g, k, axes, trait_names, fail) -> dict:
 
 
 def _movement(mv, k, axes, names, fail) -> dict:
-    key = f"movement[{k}]"
-    if not isinstance(mv, dict):
-        fail(key, "expected a table")
-    name = mv.get("name")
-    if not isinstance(name, str) or not name:
-        fail(f"{key}.name", "expected a non-empty string")
-    key = f"movement[{k}] ({name})"
-    _unknown(mv, _MOVEMENT_KEYS, key, fail)
+    name, key = _named(mv, "movement", k, _MOVEMENT_KEYS, fail)
     axis = mv.get("axis")
     if axis not in axes:
         fail(f"{key}.axis", f"{axis!r} is not one of the axes {axes}")

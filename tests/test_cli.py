@@ -19,7 +19,8 @@ def test_run_writes_metrics_figure_contracts_and_summary(tmp_path):
     res = _cli("run", "--steps", "40", "--seed", "7", "--set", "mediation_capacity=0.4",
                "--set", "n_groups=20", "--out", str(tmp_path))
     assert res.returncode == 0, res.stderr
-    for name in ("metrics.csv", "metrics.parquet", "contracts.csv", "timeseries.png", "summary.json"):
+    for name in ("metrics.csv", "metrics.parquet", "contracts.csv", "timeseries.png", "network.png",
+                 "summary.json"):
         assert (tmp_path / name).stat().st_size > 0, name
         assert str(tmp_path / name) in res.stdout
     table = pd.read_parquet(tmp_path / "metrics.parquet")
