@@ -596,10 +596,11 @@ def thatcher_fau(attributes, *, metric: str = "auto", exact_max: int = 20, n_ref
     With m <= ``exact_max`` all 2**(m-1) - 1 splits are enumerated: exact for any n when
     K <= 4 binary axes, and for any population of at most 20 rows. Above, candidate
     splits (each attribute's categories or best threshold, the best threshold on the
-    first principal axis, and the two-subgroup cuts of the Ward and average-linkage
-    hierarchies when m <= ``max_linkage``) are refined by weighted 2-means and single
-    moves while Fau rises; the best is a lower bound on Fau (tests compare it with the
-    exact search).
+    first principal axis, the two-subgroup cuts of the Ward and average-linkage
+    hierarchies when m <= ``max_linkage``, and the nearer-of-two split for every pair
+    of the 40 most frequent profiles) are scored, and the ``n_refine`` best are refined
+    by weighted 2-means and single moves while Fau rises; the best is a lower bound on
+    Fau (tests compare it with the exact search).
 
     Parameters
     ----------
@@ -607,6 +608,8 @@ def thatcher_fau(attributes, *, metric: str = "auto", exact_max: int = 20, n_ref
     metric : {"auto", "matching", "euclidean"}
     exact_max : int
         Largest number of distinct profiles searched exhaustively.
+    n_refine : int
+        Candidate splits refined by local search.
     max_linkage : int
         Largest number of distinct profiles for which hierarchies supply candidates.
 

@@ -191,3 +191,33 @@ def test_structural_change_makes_renewal_possible_across_domination():
 def test_common_enemy_brings_more_contracts():
     kw = dict(enemy_schedule="constant", enemy_salience=1.0, enemy_effect=0.5)
     assert _total("signed_per_step", **kw) > _total("signed_per_step", enable_common_enemy=False, **kw)
+
+
+def test_entrenchment_keeps_openness_near_each_groups_baseline():
+    def gap(**kw):
+        out = []
+        for seed in SEEDS:
+            m = AllianceModel(seed=seed, **{**BASE, "collect_every": 120, **kw}).run(120)
+            out.append(np.mean(np.abs(m.state.openness - m.state.openness_base)))
+        return np.mean(out)
+    assert gap() < gap(enable_entrenchment=False)
+
+
+def test_contracts_make_alliances():
+    assert _total("share_allied") > 0 == _total("share_allied", enable_contracts=False)
+
+
+def test_economic_interdependence_makes_renewal_easier():
+    from model.run import outcomes
+
+    kw = dict(renewal_threshold=0.6, interdependence_weight=2.0, interdependence_rate=0.2)
+
+    def renewal(**extra):
+        return np.mean([outcomes(AllianceModel(seed=s, **{**BASE, "collect_every": 200, **kw, **extra})
+                                 .run(200))["renewal_share"] for s in SEEDS])
+    assert renewal() > renewal(enable_economic_articulation=False)
+
+
+def test_movement_dynamics_build_ties_under_mediation():
+    kw = dict(mediation_capacity=0.8, initial_tie_density=0.0)
+    assert _total("tie_density", **kw) > _total("tie_density", enable_movement_dynamics=False, **kw) == 0
