@@ -255,7 +255,9 @@ def _set_partitions(m: int, k_max: int) -> np.ndarray:
     for _ in range(1, m):
         rows = [r + [v] for r in rows for v in range(min(max(r) + 2, k_max))]
     out = np.array(rows, dtype=np.int64).reshape(-1, m)
-    return out[out.max(axis=1) >= 1]
+    out = out[out.max(axis=1) >= 1]
+    out.flags.writeable = False
+    return out
 
 
 # ----------------------------------------------------------------------- local search
@@ -274,8 +276,8 @@ def _sil(a, b, not_alone):
 
 
 def _move_scores(d: np.ndarray, w: np.ndarray, labels: np.ndarray, sums: np.ndarray,
-                 size: np.ndarray, k_max: int, movers: np.ndarray | None = None) -> np.ndarray:
-    """ASW after moving profile i to subgroup q, for every mover i and target q.
+                 size: np.ndarray, k_max: int) -> np.ndarray:
+    """ASW after moving profile i to subgroup q, for every profile i and target q (m, k+1).
 
     ``sums[j, c]`` is the weighted sum of distances from j to subgroup c and ``size[c]``
     its weight; column k of the result is a new subgroup. Moving i from p to q changes
@@ -287,7 +289,6 @@ def _move_scores(d: np.ndarray, w: np.ndarray, labels: np.ndarray, sums: np.ndar
     m = len(w)
     n = w.sum()
     k = len(size)
-    movers = np.arange(m) if movers is None else np.asarray(movers)
     n_targets = k + 1 if k < k_max else k
     if n_targets > k:
         sums = np.concatenate([sums, np.zeros((m, 1))], axis=1)
@@ -307,10 +308,9 @@ def _move_scores(d: np.ndarray, w: np.ndarray, labels: np.ndarray, sums: np.ndar
     members = [np.flatnonzero(labels == c) for c in range(n_targets)]
     other_ok = own_size > 1.0
 
-    out = np.full((len(movers), n_targets), -np.inf)
-    for p in np.unique(labels[movers]):
-        at = np.flatnonzero(labels[movers] == p)
-        mv = movers[at]
+    out = np.full((m, n_targets), -np.inf)
+    for p in range(k):
+        mv = members[p]
         line = np.arange(len(mv))
         wi = w[mv]
         delta = wi[:, None] * d[mv]
@@ -323,8 +323,7 @@ def _move_scores(d: np.ndarray, w: np.ndarray, labels: np.ndarray, sums: np.ndar
         for q in range(n_targets):
             if q == p or (q == k and empties.all()):
                 continue
-            skip_p = order[:, 0] != p
-            rest = np.where(skip_p & (order[:, 0] != q), near[:, 0],
+            rest = np.where((order[:, 0] != p) & (order[:, 0] != q), near[:, 0],
                             np.where((order[:, 1] != p) & (order[:, 1] != q), near[:, 1], near[:, 2]))
             size_q = size[q] + wi
             sum_q = sums[:, q][None, :] + delta
@@ -343,7 +342,7 @@ def _move_scores(d: np.ndarray, w: np.ndarray, labels: np.ndarray, sums: np.ndar
             sil[line, mv] = _sil(a_i, b_pq[line, mv], size_q > 1.0)
             k_after = k - empties + (q == k)
             valid = (k_after >= 2) & ~(empties & (q == k))
-            out[at, q] = np.where(valid, sil @ w / n, -np.inf)
+            out[mv, q] = np.where(valid, sil @ w / n, -np.inf)
     return out
 
 
@@ -375,7 +374,7 @@ def _improve(d: np.ndarray, w: np.ndarray, labels: np.ndarray, k_max: int,
             trial[candidates[:take]] = target[candidates[:take]]
             trial = _canonical(trial)
             value = float(_silhouettes_batch(d, w, trial)[0] @ w / n) if trial.max() >= 1 else -np.inf
-            if take == 1 or (value > current + _TOL and trial.max() < k_max):
+            if take == 1 or value > current + _TOL:
                 break
             take //= 2
         labels, current = trial, value
@@ -426,9 +425,10 @@ def average_silhouette_width(attributes, *, metric: str = "auto", k_max: int = 6
 
     Search, following their R package asw.cluster (``asw_cluster.agglomerative``):
     Ward and average-linkage hierarchies (weighted, :func:`agglomerate`) give starting
-    partitions for every k = 2..k_max; each is improved by moving one profile at a time
-    to another or to a new subgroup, always taking the move that raises ASW most, until
-    none does; the best result wins (ties: fewer subgroups). With at most ``exact_max``
+    partitions for every k = 2..k_max; each is improved by moving profiles to another or
+    to a new subgroup while ASW rises, until no single move raises it (the best move
+    first, as in asw.cluster, with batches of improving moves tried to save rounds); the
+    best result wins (ties: fewer subgroups). With at most ``exact_max``
     distinct profiles every partition is enumerated instead, so the value is exact.
 
     Distances are simple matching (share of attributes that differ; Gower nominal) for

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-_BLOCK_ELEMENTS = 1 << 22
+_BLOCK_ELEMENTS = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class TrustMoments:
 
     @property
     def skewness(self) -> float:
-        """Bias-corrected sample skewness G1 (scipy.stats.skew with bias=False)."""
+        """Bias-corrected sample skewness G1 (scipy.stats.skew, bias=False); 0.0 if undefined."""
         n = self.n
         if n < 3 or self.m2 <= 0:
             return 0.0
@@ -55,7 +55,7 @@ class TrustMoments:
 
     @property
     def excess_kurtosis(self) -> float:
-        """Bias-corrected sample excess kurtosis G2 (scipy.stats.kurtosis, bias=False)."""
+        """Bias-corrected excess kurtosis G2 (scipy.stats.kurtosis, bias=False); 0.0 if undefined."""
         n = self.n
         if n < 4 or self.m2 <= 0:
             return 0.0
@@ -89,14 +89,20 @@ def merge_moments(a: TrustMoments, b: TrustMoments) -> TrustMoments:
 
 
 def sample_moments(values) -> TrustMoments:
-    """Moments of a 1-D sample, computed two-pass in float64."""
+    """Moments of a 1-D sample, computed two-pass in float64 (a constant one exactly)."""
     x = np.asarray(values, dtype=np.float64).ravel()
     if x.size == 0:
         return TrustMoments(0, 0.0, 0.0, 0.0, 0.0)
+    if x.min() == x.max():
+        return TrustMoments(x.size, float(x[0]), 0.0, 0.0, 0.0)
     mean = float(x.mean())
     c = x - mean
     c2 = c * c
-    return TrustMoments(x.size, mean, float(c2.sum()), float((c2 * c).sum()), float((c2 * c2).sum()))
+    m2 = float(c2.sum())
+    c *= c2
+    m3 = float(c.sum())
+    c2 *= c2
+    return TrustMoments(x.size, mean, m2, m3, float(c2.sum()))
 
 
 def trust_moments(trust, contact=None, *, block_rows: int | None = None) -> TrustMoments:
@@ -109,7 +115,7 @@ def trust_moments(trust, contact=None, *, block_rows: int | None = None) -> Trus
     contact : ndarray of bool, shape (N, N), optional
         Pairs in contact; None means every pair. The diagonal is always excluded.
     block_rows : int, optional
-        Rows per block; by default about 4 million entries per block.
+        Rows per block; by default about a million entries (a few MB) per block.
 
     Returns
     -------

@@ -1,0 +1,177 @@
+"""Trust polarisation: hand-made values, scipy references, block processing."""
+
+import tracemalloc
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from model import polarisation as P
+
+
+def camps(sizes, within=1.0, between=-1.0):
+    """Trust matrix of groups in camps: ``within`` inside a camp, ``between`` across."""
+    camp = np.repeat(np.arange(len(sizes)), sizes)
+    return np.where(camp[:, None] == camp[None, :], within, between)
+
+
+def reference(trust, contact):
+    """Straightforward numpy/scipy statistics of trust over the off-diagonal pairs in contact."""
+    mask = contact & ~np.eye(len(trust), dtype=bool)
+    x = trust[mask].astype(np.float64)
+    g1 = stats.skew(x, bias=False)
+    g2 = stats.kurtosis(x, fisher=True, bias=False)
+    n = x.size
+    bc = (g1**2 + 1) / (g2 + 3 * (n - 1) ** 2 / ((n - 2) * (n - 3)))
+    return np.var(x), g1, g2, bc
+
+
+def test_two_camps_of_four_groups_have_the_hand_computed_variance():
+    trust = camps([2, 2])
+    # 4 ordered pairs inside camps at +1, 8 across at -1: mean -1/3, variance 1 - 1/9.
+    assert P.trust_variance(trust) == pytest.approx(8 / 9, abs=1e-15)
+    assert P.trust_moments(trust).n == 12 and P.trust_moments(trust).mean == pytest.approx(-1 / 3)
+
+
+def test_balanced_opposed_camps_reach_the_maximum_polarisation_of_one():
+    trust = camps([2, 2])
+    contact = np.zeros((4, 4), dtype=bool)
+    contact[0, 1] = contact[2, 3] = contact[0, 2] = contact[3, 1] = True
+    assert P.trust_polarisation(trust, contact) == pytest.approx(1.0, abs=1e-15)
+    # n = 4 point masses at +-1: G1 = 0 and BC = (n-2)(n-3)/((n-1)(n+1)) = 2/15.
+    assert P.bimodality_coefficient(trust, contact) == pytest.approx(2 / 15, abs=1e-14)
+
+
+def test_bimodality_of_two_large_camps_approaches_one():
+    trust = camps([20, 20])
+    n = 40 * 39
+    bc = P.bimodality_coefficient(trust)
+    var, g1, g2, ref = reference(trust, np.ones_like(trust, dtype=bool))
+    assert bc == pytest.approx(ref, abs=1e-12) and bc > 0.95
+    assert P.trust_moments(trust).n == n
+
+
+def test_small_hand_made_matrix_against_the_definition():
+    trust = np.array([[9.0, 0.5, -0.5, 0.0],
+                      [1.0, 9.0, 0.0, 0.2],
+                      [0.2, 0.2, 9.0, -1.0],
+                      [0.4, 0.0, 0.6, 9.0]])
+    contact = np.array([[1, 1, 1, 0],
+                        [1, 1, 0, 0],
+                        [1, 1, 1, 1],
+                        [0, 1, 1, 1]], dtype=bool)
+    x = np.array([0.5, -0.5, 1.0, 0.2, 0.2, -1.0, 0.0, 0.6])
+    mean = x.mean()
+    m = P.trust_moments(trust, contact)
+    assert m.n == 8 and m.mean == pytest.approx(mean, abs=1e-15)
+    assert m.m2 == pytest.approx(((x - mean) ** 2).sum(), abs=1e-14)
+    assert m.m3 == pytest.approx(((x - mean) ** 3).sum(), abs=1e-14)
+    assert m.m4 == pytest.approx(((x - mean) ** 4).sum(), abs=1e-14)
+    assert P.trust_variance(trust, contact) == pytest.approx(np.mean((x - mean) ** 2), abs=1e-15)
+
+
+def test_equal_trust_is_not_polarised_and_fewer_than_two_pairs_give_zero():
+    trust = np.full((6, 6), 0.37)
+    for f in (P.trust_polarisation, P.trust_variance, P.bimodality_coefficient):
+        assert f(trust) == 0.0
+        one = np.zeros((6, 6), dtype=bool)
+        one[2, 4] = True
+        assert f(trust, one) == 0.0
+        assert f(trust, np.eye(6, dtype=bool)) == 0.0
+        assert f(np.zeros((0, 0)), np.zeros((0, 0), dtype=bool)) == 0.0
+    three = np.zeros((6, 6), dtype=bool)
+    three[0, 1:4] = True
+    assert P.bimodality_coefficient(camps([3, 3]), three) == 0.0
+
+
+def test_two_camps_are_more_polarised_than_uniform_trust_than_consensus():
+    rng = np.random.default_rng(0)
+    n = 200
+    contact = rng.random((n, n)) < 0.3
+    two = camps([100, 100])
+    uniform = rng.uniform(-1, 1, (n, n))
+    consensus = np.clip(0.3 + 0.05 * rng.standard_normal((n, n)), -1, 1)
+    p = [P.trust_polarisation(t, contact) for t in (two, uniform, consensus)]
+    assert p[0] > 0.95 and p[1] == pytest.approx(1 / 3, abs=0.02) and p[2] < 0.01
+    b = [P.bimodality_coefficient(t, contact) for t in (two, uniform, consensus)]
+    assert b[0] > 0.95 and b[1] == pytest.approx(5 / 9, abs=0.02) and b[2] == pytest.approx(1 / 3, abs=0.02)
+
+
+def test_moments_equal_numpy_and_scipy_on_random_inputs():
+    rng = np.random.default_rng(1)
+    for _ in range(10):
+        n = int(rng.integers(5, 120))
+        trust = np.tanh(rng.normal(rng.normal(), rng.uniform(0.1, 2), (n, n)))
+        contact = rng.random((n, n)) < rng.uniform(0.1, 1.0)
+        if (contact & ~np.eye(n, dtype=bool)).sum() < 4:
+            continue
+        var, g1, g2, bc = reference(trust, contact)
+        m = P.trust_moments(trust, contact, block_rows=int(rng.integers(1, n + 1)))
+        assert m.variance == pytest.approx(var, abs=1e-12)
+        assert m.skewness == pytest.approx(g1, abs=1e-10)
+        assert m.excess_kurtosis == pytest.approx(g2, abs=1e-10)
+        assert P.bimodality_coefficient(trust, contact) == pytest.approx(bc, abs=1e-12)
+        assert P.trust_polarisation(trust, contact) == pytest.approx(var, abs=1e-12)
+
+
+def test_block_processing_gives_the_one_shot_result():
+    rng = np.random.default_rng(2)
+    n = 300
+    trust = rng.uniform(-1, 1, (n, n))
+    contact = rng.random((n, n)) < 0.5
+    whole = P.trust_moments(trust, contact, block_rows=n)
+    for rows in (1, 7, 64, 299):
+        part = P.trust_moments(trust, contact, block_rows=rows)
+        assert part.n == whole.n
+        for field in ("mean", "m2", "m3", "m4"):
+            assert getattr(part, field) == pytest.approx(getattr(whole, field), rel=1e-12, abs=1e-12)
+        assert P.bimodality_coefficient(trust, contact, block_rows=rows) == pytest.approx(
+            P.bimodality_coefficient(trust, contact, block_rows=n), abs=1e-12)
+
+
+def test_float32_input_and_no_contact_mask_mean_every_off_diagonal_pair():
+    rng = np.random.default_rng(3)
+    trust = rng.uniform(-1, 1, (50, 50)).astype(np.float32)
+    everyone = np.ones((50, 50), dtype=bool)
+    assert P.trust_variance(trust) == pytest.approx(reference(trust, everyone)[0], abs=1e-12)
+
+
+def test_memory_stays_within_a_row_block():
+    rng = np.random.default_rng(4)
+    n = 1500
+    trust = rng.uniform(-1, 1, (n, n))
+    contact = rng.random((n, n)) < 0.5
+    tracemalloc.start()
+    P.trust_polarisation(trust, contact, block_rows=50)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 0.1 * trust.nbytes
+
+
+@settings(max_examples=40, deadline=None)
+@given(parts=st.lists(st.lists(st.floats(-1, 1, allow_nan=False), max_size=30), min_size=1, max_size=6))
+def test_merged_moments_equal_moments_of_the_concatenation(parts):
+    merged = P.TrustMoments(0, 0.0, 0.0, 0.0, 0.0)
+    for part in parts:
+        merged = P.merge_moments(merged, P.sample_moments(part))
+    whole = P.sample_moments(np.concatenate([np.asarray(p, dtype=float) for p in parts]))
+    assert merged.n == whole.n
+    for field in ("mean", "m2", "m3", "m4"):
+        assert getattr(merged, field) == pytest.approx(getattr(whole, field), rel=1e-9, abs=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(2, 12), seed=st.integers(0, 2**32 - 1))
+def test_polarisation_is_bounded_and_invariant_to_relabelling_groups(n, seed):
+    rng = np.random.default_rng(seed)
+    trust = rng.choice([-1.0, -0.5, 0.0, 0.5, 1.0], (n, n))
+    contact = rng.random((n, n)) < 0.6
+    perm = rng.permutation(n)
+    p = P.trust_polarisation(trust, contact)
+    assert 0.0 <= p <= 1.0
+    assert P.trust_polarisation(trust[perm][:, perm], contact[perm][:, perm]) == pytest.approx(p, abs=1e-12)
+    b = P.bimodality_coefficient(trust, contact)
+    assert b >= 0.0
+    assert P.bimodality_coefficient(trust[perm][:, perm], contact[perm][:, perm]) == pytest.approx(b, abs=1e-9)
