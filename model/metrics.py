@@ -11,7 +11,7 @@ import numpy as np
 from .alliances import alliance_shares
 from .identities import mean_domination
 from .movements import tie_density
-from .polarisation import trust_polarisation
+from .polarisation import merge_moments, polarisation_from_moments, sample_moments
 from .state import State
 
 COUNTERS = ("encounters", "mediated", "virtuous", "hostile", "neutral",
@@ -28,25 +28,27 @@ METRICS = (
 _BLOCK = 1 << 20
 
 
-def trust_summary(trust: np.ndarray, met: np.ndarray) -> tuple[float, float]:
-    """Mean trust over directed pairs that met, and the share of met pairs that are hostile.
+def trust_summary(trust: np.ndarray, met: np.ndarray) -> tuple[float, float, float]:
+    """Mean trust over directed pairs that met, share of met pairs that are hostile, and
+    trust polarisation (model.polarisation), in one pass over row blocks.
 
     A pair is hostile when its mean mutual trust (t_ij + t_ji) / 2 is below zero.
     """
     n = len(trust)
     rows = max(1, _BLOCK // max(n, 1))
-    total = count = hostile = pairs = 0.0
+    moments = sample_moments(np.zeros(0))
+    hostile = pairs = 0
+    cols = np.arange(n)
     for r0 in range(0, n, rows):
         r1 = min(n, r0 + rows)
         m = met[r0:r1]
         t = trust[r0:r1]
-        total += t[m].sum()
-        count += np.count_nonzero(m)
-        upper = m & (np.arange(n)[None, :] > np.arange(r0, r1)[:, None])
-        hostile += np.count_nonzero(upper & (t + trust[:, r0:r1].T < 0.0))
+        moments = merge_moments(moments, sample_moments(t[m]))
+        upper = m & (cols[None, :] > cols[r0:r1, None])
+        hostile += np.count_nonzero((t + trust[:, r0:r1].T)[upper] < 0.0)
         pairs += np.count_nonzero(upper)
-    mean = total / count if count else 0.0
-    return float(mean), float(hostile / pairs) if pairs else 0.0
+    return (float(moments.mean) if moments.n else 0.0, hostile / pairs if pairs else 0.0,
+            polarisation_from_moments(moments))
 
 
 def charter_coverage(state: State, active: np.ndarray) -> float:
@@ -77,7 +79,7 @@ def compute_metrics(state: State, counts: dict, steps: int) -> dict:
     active = state.contracts.active_ids
     shares = alliance_shares(state.alliance, state.sizes)
     stable = alliance_shares(state.stable_alliance, state.sizes)
-    mean_trust, hostility = trust_summary(state.trust, state.met)
+    mean_trust, hostility, polarisation = trust_summary(state.trust, state.met)
     out = {
         "n_alliances": int(len(shares)),
         "share_allied": float(shares.sum()),
@@ -86,7 +88,7 @@ def compute_metrics(state: State, counts: dict, steps: int) -> dict:
         "largest_stable_alliance_share": float(stable.max()) if len(stable) else 0.0,
         "mean_trust": mean_trust,
         "hostility": hostility,
-        "polarisation": float(trust_polarisation(state.trust, state.met)),
+        "polarisation": polarisation,
         "mean_openness": float(np.mean(state.openness)),
         "structural_inequality": structural_inequality(state, active),
         "active_contracts": int(len(active)),

@@ -196,4 +196,9 @@ def trust_polarisation(trust, contact=None, *, block_rows: int | None = None) ->
     and it is defined, continuous and cheap for any number of pairs. 0.0 when fewer
     than two pairs are in contact.
     """
-    return float(min(1.0, trust_variance(trust, contact, block_rows=block_rows)))
+    return polarisation_from_moments(trust_moments(trust, contact, block_rows=block_rows))
+
+
+def polarisation_from_moments(moments: TrustMoments) -> float:
+    """:func:`trust_polarisation` from already accumulated moments (Var / 1, at most 1)."""
+    return float(min(1.0, moments.variance))

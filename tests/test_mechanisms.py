@@ -229,3 +229,21 @@ def test_joint_mediation_strengthens_ties_and_idle_ties_decay():
     fresh = movements.update_ties(np.zeros((3, 3)), credit, 0.5, 0.1, 0.1)
     assert fresh[0, 1] == pytest.approx(1 - np.exp(-0.1))  # a new tie forms at the convergence rate
     assert fresh[0, 2] == 0.0 and np.all(np.diag(fresh) == 0)
+
+
+def test_one_pass_trust_summary_matches_direct_definitions():
+    from model.metrics import trust_summary
+    from model.polarisation import trust_polarisation
+
+    rng = np.random.default_rng(4)
+    n = 30
+    t = rng.uniform(-1, 1, (n, n))
+    met = rng.random((n, n)) < 0.6
+    met = met | met.T
+    np.fill_diagonal(met, False)
+    mean, hostility, pol = trust_summary(t, met)
+    assert mean == pytest.approx(t[met].mean(), abs=1e-12)
+    iu = np.triu_indices(n, 1)
+    in_contact = met[iu]
+    assert hostility == pytest.approx(np.mean(((t + t.T)[iu] < 0)[in_contact]), abs=1e-12)
+    assert pol == pytest.approx(trust_polarisation(t, met), abs=1e-12)
