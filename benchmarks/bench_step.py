@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -33,11 +32,12 @@ from model.model import AllianceModel  # noqa: E402
 from tests.oracle import Oracle  # noqa: E402
 
 MEMORY_SCRIPT = """
-import resource, sys
+import sys
 from model.model import AllianceModel
 m = AllianceModel(seed=1, n_groups=int(sys.argv[1]), collect_every=int(sys.argv[3]))
 m.run(int(sys.argv[2]))
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+# VmHWM: this process's own peak resident memory (ru_maxrss would include the parent's at fork)
+print(next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM")) / 1024)
 """
 
 

@@ -20,15 +20,15 @@ import numpy as np
 def component_roots(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Smallest member of each group's connected component (hook-and-jump, O(log n) rounds).
 
-    Min-hooking keeps parent[x] <= x, so each component ends rooted at its smallest member.
+    Each edge hooks the larger of its two roots under the smaller, so parent[x] <= x always
+    holds and each component ends rooted at its smallest member.
     """
     parent = np.arange(n)
     while True:
         pa, pb = parent[a], parent[b]
         if np.array_equal(pa, pb):
             return parent
-        np.minimum.at(parent, pa, pb)
-        np.minimum.at(parent, pb, pa)
+        np.minimum.at(parent, np.maximum(pa, pb), np.minimum(pa, pb))
         while True:
             jumped = parent[parent]
             if np.array_equal(jumped, parent):

@@ -6,10 +6,12 @@ temporary is made: a 10,000-group trust matrix alone is 800 MB.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from .alliances import alliance_shares
-from .identities import mean_domination
+from .identities import identity_codes, mean_domination
 from .movements import tie_density
 from .polarisation import merge_moments, polarisation_from_moments, sample_moments
 from .state import State
@@ -26,45 +28,69 @@ METRICS = (
 ) + tuple(f"{c}_per_step" for c in COUNTERS)
 
 _BLOCK = 1 << 20
+_FLAT_MAX = 2000
+
+
+@lru_cache(maxsize=4)
+def _pair_index(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Flat positions of (i, j) and (j, i) for every unordered pair i < j."""
+    i, j = np.triu_indices(n, 1)
+    return (i * n + j).astype(np.int32 if n * n < 2**31 else np.int64), \
+        (j * n + i).astype(np.int32 if n * n < 2**31 else np.int64)
 
 
 def trust_summary(trust: np.ndarray, met: np.ndarray) -> tuple[float, float, float]:
     """Mean trust over directed pairs that met, share of met pairs that are hostile, and
-    trust polarisation (model.polarisation), in one pass over row blocks.
+    trust polarisation (model.polarisation), in one pass.
 
-    A pair is hostile when its mean mutual trust (t_ij + t_ji) / 2 is below zero.
+    A pair is hostile when its mean mutual trust (t_ij + t_ji) / 2 is below zero. ``met``
+    is symmetric (a meeting marks both directions). Small populations use flat pair
+    positions; large ones go over row blocks, so no N x N temporary is made.
     """
     n = len(trust)
-    rows = max(1, _BLOCK // max(n, 1))
-    moments = sample_moments(np.zeros(0))
-    hostile = pairs = 0
-    cols = np.arange(n)
-    for r0 in range(0, n, rows):
-        r1 = min(n, r0 + rows)
-        m = met[r0:r1]
-        t = trust[r0:r1]
-        moments = merge_moments(moments, sample_moments(t[m]))
-        upper = m & (cols[None, :] > cols[r0:r1, None])
-        hostile += np.count_nonzero((t + trust[:, r0:r1].T)[upper] < 0.0)
-        pairs += np.count_nonzero(upper)
+    if n <= _FLAT_MAX:
+        upper, lower = _pair_index(n)
+        seen = met.reshape(-1)[upper]
+        t_up = trust.reshape(-1)[upper][seen]
+        t_low = trust.reshape(-1)[lower][seen]
+        moments = merge_moments(sample_moments(t_up), sample_moments(t_low))
+        hostile, pairs = np.count_nonzero(t_up + t_low < 0.0), len(t_up)
+    else:
+        rows = max(1, _BLOCK // n)
+        moments = sample_moments(np.zeros(0))
+        hostile = pairs = 0
+        cols = np.arange(n)
+        for r0 in range(0, n, rows):
+            r1 = min(n, r0 + rows)
+            m = met[r0:r1]
+            t = trust[r0:r1]
+            moments = merge_moments(moments, sample_moments(t[m]))
+            up = m & (cols[None, :] > cols[r0:r1, None])
+            hostile += np.count_nonzero((t + trust[:, r0:r1].T)[up] < 0.0)
+            pairs += np.count_nonzero(up)
     return (float(moments.mean) if moments.n else 0.0, hostile / pairs if pairs else 0.0,
             polarisation_from_moments(moments))
 
 
-def charter_coverage(state: State, active: np.ndarray) -> float:
-    """Share of domination axes bridged by at least one active contract across the divide."""
-    c = state.contracts
-    if len(active) == 0:
+def charter_coverage(codes: np.ndarray, k: int, a: np.ndarray, b: np.ndarray) -> float:
+    """Share of domination axes bridged by at least one active contract across the divide.
+
+    ``codes`` are identity codes (bit x = dominated on axis x), so the axes a contract
+    bridges are the bits of code_a XOR code_b.
+    """
+    if len(a) == 0:
         return 0.0
-    across = state.sides[c.a[active]] != state.sides[c.b[active]]
-    return float(np.mean(np.any(across, axis=0)))
+    bridged = int(np.bitwise_or.reduce(codes[a] ^ codes[b]))
+    return bin(bridged).count("1") / k
 
 
-def structural_inequality(state: State, active: np.ndarray) -> float:
-    """Size-weighted mean effective domination over ordered pairs (mitigation subtracted)."""
+def structural_inequality(state: State, base: float, active: np.ndarray) -> float:
+    """Size-weighted mean effective domination over ordered pairs (mitigation subtracted).
+
+    ``base`` is the unmitigated mean (model.identities.mean_domination), fixed by identities.
+    """
     c = state.contracts
     s = state.sizes
-    base = mean_domination(state.sides, state.salience, s)
     norm = 1.0 - np.sum(s**2)
     if len(active) == 0 or norm <= 0:
         return base
@@ -74,9 +100,19 @@ def structural_inequality(state: State, active: np.ndarray) -> float:
     return float(base - mitigated / norm)
 
 
-def compute_metrics(state: State, counts: dict, steps: int) -> dict:
-    """All metrics of the current state; ``counts`` are event totals over ``steps`` steps."""
+def compute_metrics(state: State, counts: dict, steps: int, codes: np.ndarray | None = None,
+                    base_domination: float | None = None) -> dict:
+    """All metrics of the current state; ``counts`` are event totals over ``steps`` steps.
+
+    ``codes`` and ``base_domination`` depend only on identities; a model passes them in
+    so they are not recomputed at every collection.
+    """
+    if codes is None:
+        codes = identity_codes(state.sides)
+    if base_domination is None:
+        base_domination = mean_domination(state.sides, state.salience, state.sizes)
     active = state.contracts.active_ids
+    a, b = state.contracts.a[active], state.contracts.b[active]
     shares = alliance_shares(state.alliance, state.sizes)
     stable = alliance_shares(state.stable_alliance, state.sizes)
     mean_trust, hostility, polarisation = trust_summary(state.trust, state.met)
@@ -90,9 +126,9 @@ def compute_metrics(state: State, counts: dict, steps: int) -> dict:
         "hostility": hostility,
         "polarisation": polarisation,
         "mean_openness": float(np.mean(state.openness)),
-        "structural_inequality": structural_inequality(state, active),
+        "structural_inequality": structural_inequality(state, base_domination, active),
         "active_contracts": int(len(active)),
-        "charter_coverage": charter_coverage(state, active),
+        "charter_coverage": charter_coverage(codes, state.k, a, b),
         "commons": float(state.commons),
         "enemy_salience": float(state.enemy),
         "tie_density": tie_density(state.ties),

@@ -15,7 +15,7 @@ from . import (alliances, commons, common_enemy, contracts, economy, encounters,
                internal_power, mediation, movements, outcomes, structural_change, trust)
 from .agents import Group, Movement
 from .draws import StepDraws, draw_step
-from .identities import domination_table, identity_codes
+from .identities import domination_table, identity_codes, mean_domination
 from .metrics import COUNTERS, METRICS, compute_metrics
 from .parameters import ECONOMIC_AXES, NATURE_AXIS, ParameterError, Params, validate
 from .population import draw_population
@@ -69,7 +69,8 @@ class AllianceModel(mesa.Model):
         self._stable_version = s.contracts.renewed_version
         self.groups = [Group(self, i) for i in range(s.n)]
         self.movements = [Movement(self, m) for m in range(s.m)]
-        self.metrics = compute_metrics(s, self._counts, 0)
+        self._base_domination = mean_domination(s.sides, s.salience, s.sizes)
+        self.metrics = compute_metrics(s, self._counts, 0, self._codes, self._base_domination)
         self.datacollector = mesa.DataCollector(
             model_reporters={name: partial(_metric, name=name) for name in METRICS})
         self.datacollector.collect(self)
@@ -277,7 +278,8 @@ class AllianceModel(mesa.Model):
 
     def collect(self) -> None:
         """Compute the metrics and hand them to Mesa's DataCollector; reset the counters."""
-        self.metrics = compute_metrics(self.state, self._counts, self._counted_steps)
+        self.metrics = compute_metrics(self.state, self._counts, self._counted_steps, self._codes,
+                                       self._base_domination)
         self.datacollector.collect(self)
         self._counts = dict.fromkeys(COUNTERS, 0)
         self._counted_steps = 0

@@ -241,9 +241,25 @@ def test_one_pass_trust_summary_matches_direct_definitions():
     met = rng.random((n, n)) < 0.6
     met = met | met.T
     np.fill_diagonal(met, False)
-    mean, hostility, pol = trust_summary(t, met)
-    assert mean == pytest.approx(t[met].mean(), abs=1e-12)
+    from model import metrics
+
     iu = np.triu_indices(n, 1)
     in_contact = met[iu]
-    assert hostility == pytest.approx(np.mean(((t + t.T)[iu] < 0)[in_contact]), abs=1e-12)
-    assert pol == pytest.approx(trust_polarisation(t, met), abs=1e-12)
+    for flat_max in (metrics._FLAT_MAX, 0):  # flat pair positions, and row blocks
+        metrics._FLAT_MAX, saved = flat_max, metrics._FLAT_MAX
+        try:
+            mean, hostility, pol = trust_summary(t, met)
+        finally:
+            metrics._FLAT_MAX = saved
+        assert mean == pytest.approx(t[met].mean(), abs=1e-12)
+        assert hostility == pytest.approx(np.mean(((t + t.T)[iu] < 0)[in_contact]), abs=1e-12)
+        assert pol == pytest.approx(trust_polarisation(t, met), abs=1e-12)
+
+
+def test_charter_coverage_counts_axes_bridged_by_active_contracts():
+    from model.metrics import charter_coverage
+
+    codes = np.array([0b000, 0b001, 0b011, 0b100])
+    assert charter_coverage(codes, 3, np.array([0]), np.array([1])) == pytest.approx(1 / 3)
+    assert charter_coverage(codes, 3, np.array([0, 1]), np.array([2, 3])) == pytest.approx(1.0)
+    assert charter_coverage(codes, 3, np.zeros(0, dtype=int), np.zeros(0, dtype=int)) == 0.0
