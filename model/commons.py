@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from .state import Contracts
 
 
-def voice(contracts: Contracts, active: np.ndarray, n: int) -> np.ndarray:
-    """Each group's largest mitigation toward a nature-side partner in an active contract."""
-    c = contracts
+def voice(n: int, a: np.ndarray, b: np.ndarray, mit_ab: np.ndarray, mit_ba: np.ndarray,
+          voice_ab: np.ndarray, voice_ba: np.ndarray) -> np.ndarray:
+    """Each group's largest mitigation toward a nature-side partner in an active contract.
+
+    ``voice_ab`` marks contracts where a is dominant and b dominated on the nature axis.
+    """
     v = np.zeros(n)
-    ab = active[c.nature_voice_ab[active]]
-    ba = active[c.nature_voice_ba[active]]
-    np.maximum.at(v, c.a[ab], c.mit_ab[ab])
-    np.maximum.at(v, c.b[ba], c.mit_ba[ba])
+    np.maximum.at(v, a[voice_ab], mit_ab[voice_ab])
+    np.maximum.at(v, b[voice_ba], mit_ba[voice_ba])
     return v
 
 

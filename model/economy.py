@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from .state import Contracts
 
 
-def articulate(contracts: Contracts, active: np.ndarray, n: int, gain: float,
-               rate: float) -> np.ndarray:
-    """Grow interdependence of active contracts; return each group's resource gain."""
-    c = contracts
-    comp = c.complementarity[active]
-    c.interdependence[active] += rate * comp * (1.0 - c.interdependence[active])
-    parties = np.concatenate([c.a[active], c.b[active]])
-    return np.bincount(parties, weights=np.concatenate([gain * comp, gain * comp]), minlength=n)
+def interdependence(current: np.ndarray, complementarity: np.ndarray, rate: float) -> np.ndarray:
+    """I' = I + rate * complementarity * (1 - I): complementary allies grow interdependent."""
+    return current + rate * complementarity * (1.0 - current)
+
+
+def gains(n: int, a: np.ndarray, b: np.ndarray, complementarity: np.ndarray,
+          gain: float) -> np.ndarray:
+    """Resource gain of each group: ``gain`` times complementarity, per active contract."""
+    parties = np.concatenate([a, b])
+    per_contract = gain * complementarity
+    return np.bincount(parties, weights=np.concatenate([per_contract, per_contract]), minlength=n)
 
 
 def consume(resources: np.ndarray, decay: float) -> np.ndarray:

@@ -189,15 +189,23 @@ class AllianceModel(mesa.Model):
         p, s = self.params, self.state
         c = s.contracts
         active = c.active_ids
+        a, b = c.a[active], c.b[active]
         if p.enable_structural_change:
-            structural_change.mitigate(c, active, s.openness, p.mitigation_rate)
+            c.mit_ab[active] = structural_change.mitigate(c.mit_ab[active], c.dom_ab[active],
+                                                          s.openness[a], p.mitigation_rate)
+            c.mit_ba[active] = structural_change.mitigate(c.mit_ba[active], c.dom_ba[active],
+                                                          s.openness[b], p.mitigation_rate)
         if p.enable_lip_service:
-            structural_change.lip_service(c, active, s.trust, p.lip_service_rate)
+            trust.erode(s.trust, b, a, structural_change.lip_service(
+                c.dom_ab[active], c.mit_ab[active], p.lip_service_rate))
+            trust.erode(s.trust, a, b, structural_change.lip_service(
+                c.dom_ba[active], c.mit_ba[active], p.lip_service_rate))
         if p.enable_economic_articulation:
-            gain = economy.articulate(c, active, s.n, p.economic_gain, p.interdependence_rate)
-            s.resources = economy.consume(s.resources + gain, p.resource_decay)
-        else:
-            s.resources = economy.consume(s.resources, p.resource_decay)
+            comp = c.complementarity[active]
+            c.interdependence[active] = economy.interdependence(c.interdependence[active], comp,
+                                                                p.interdependence_rate)
+            s.resources = s.resources + economy.gains(s.n, a, b, comp, p.economic_gain)
+        s.resources = economy.consume(s.resources, p.resource_decay)
         due = contracts.due_now(c, t)
         just_lapsed = np.zeros(0, dtype=np.int64)
         if len(due):
@@ -228,7 +236,9 @@ class AllianceModel(mesa.Model):
         if not p.enable_commons:
             return
         c = s.contracts
-        voice = commons.voice(c, c.active_ids, s.n)
+        ids = c.active_ids
+        voice = commons.voice(s.n, c.a[ids], c.b[ids], c.mit_ab[ids], c.mit_ba[ids],
+                              c.nature_voice_ab[ids], c.nature_voice_ba[ids])
         nature_side = (s.sides[:, self._nature_axis] == 1.0) if self._nature_axis >= 0 \
             else np.zeros(s.n, dtype=bool)
         take = commons.extraction(s.sizes, nature_side, voice, p.extraction_rate,

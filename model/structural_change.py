@@ -11,23 +11,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from .state import Contracts
-from .trust import erode
 
 
-def mitigate(contracts: Contracts, active: np.ndarray, openness: np.ndarray, rate: float) -> None:
-    """mu += rate * openness_of_dominant * (1 - mu), for each direction with domination."""
-    c = contracts
-    a, b = c.a[active], c.b[active]
-    grow_ab = np.where(c.dom_ab[active] > 0, rate * openness[a], 0.0)
-    grow_ba = np.where(c.dom_ba[active] > 0, rate * openness[b], 0.0)
-    c.mit_ab[active] += grow_ab * (1.0 - c.mit_ab[active])
-    c.mit_ba[active] += grow_ba * (1.0 - c.mit_ba[active])
+def mitigate(mitigation: np.ndarray, domination: np.ndarray, openness_dominant: np.ndarray,
+             rate: float) -> np.ndarray:
+    """mu' = mu + rate * o_dominant * (1 - mu), only where there is domination to mitigate.
+
+    One direction of each contract: the dominant party's open faction shares power.
+    """
+    return mitigation + np.where(domination > 0, rate * openness_dominant, 0.0) * (1.0 - mitigation)
 
 
-def lip_service(contracts: Contracts, active: np.ndarray, trust: np.ndarray, rate: float) -> None:
-    """Dominated party's trust falls by rate * unmitigated domination, each step."""
-    c = contracts
-    a, b = c.a[active], c.b[active]
-    erode(trust, b, a, rate * c.dom_ab[active] * (1.0 - c.mit_ab[active]))
-    erode(trust, a, b, rate * c.dom_ba[active] * (1.0 - c.mit_ba[active]))
+def lip_service(domination: np.ndarray, mitigation: np.ndarray, rate: float) -> np.ndarray:
+    """Per-step loss of the dominated party's trust: rate * unmitigated domination."""
+    return rate * domination * (1.0 - mitigation)

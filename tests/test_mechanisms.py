@@ -7,7 +7,6 @@ from model import (commons, common_enemy, encounters, instigation, internal_powe
                    movements, outcomes, structural_change, trust)
 from model.contracts import pair_terms, renewal_ok
 from model.parameters import validate
-from model.state import Contracts
 
 P = validate()
 
@@ -124,33 +123,23 @@ def test_outcome_probabilities_move_with_context():
     assert codes.tolist() == [1, 0, -1, 0]
 
 
-def _one_contract(dom_ab=0.5, comp=1.0):
-    c = Contracts(2)
-    c.add(a=np.array([0]), b=np.array([1]), start=np.array([0]), due=np.array([5]),
-          renewals=np.array([0]), first_renewal=np.array([-1]), ended=np.array([-1]),
-          dom_ab=np.array([dom_ab]), dom_ba=np.array([0.0]), mit_ab=np.array([0.0]),
-          mit_ba=np.array([0.0]), complementarity=np.array([comp]), interdependence=np.array([0.0]),
-          shares_enemy=np.array([False]), nature_voice_ab=np.array([True]),
-          nature_voice_ba=np.array([False]))
-    return c
-
-
 def test_open_dominant_party_mitigates_its_domination_and_closed_one_does_not():
-    c = _one_contract()
-    structural_change.mitigate(c, np.array([0]), np.array([0.0, 0.5]), 0.1)
-    assert c.mit_ab[0] == 0.0
-    structural_change.mitigate(c, np.array([0]), np.array([0.8, 0.5]), 0.1)
-    assert c.mit_ab[0] == pytest.approx(0.08) and c.mit_ba[0] == 0.0
+    mit = structural_change.mitigate(np.zeros(3), np.array([0.5, 0.5, 0.0]),
+                                     np.array([0.0, 0.8, 0.8]), 0.1)
+    assert mit.tolist() == pytest.approx([0.0, 0.08, 0.0])  # closed; open; nothing to mitigate
+    assert structural_change.mitigate(np.array([0.5]), np.array([0.5]), np.array([1.0]), 0.1)[0] \
+        == pytest.approx(0.55)
 
 
 def test_unmitigated_domination_erodes_the_dominated_partys_trust():
-    c = _one_contract()
+    loss = structural_change.lip_service(np.array([0.5, 0.5, 0.0]), np.array([0.0, 1.0, 0.0]), 0.1)
+    assert loss.tolist() == pytest.approx([0.05, 0.0, 0.0])
     tr = np.zeros((2, 2))
-    structural_change.lip_service(c, np.array([0]), tr, 0.1)
+    trust.erode(tr, np.array([1]), np.array([0]), loss[:1])
     assert tr[1, 0] == pytest.approx(-0.05) and tr[0, 1] == 0.0
-    c.mit_ab[0] = 1.0
-    structural_change.lip_service(c, np.array([0]), tr, 0.1)
-    assert tr[1, 0] == pytest.approx(-0.05)
+    tr[1, 0] = -0.99
+    trust.erode(tr, np.array([1]), np.array([0]), np.array([0.05]))
+    assert tr[1, 0] == -1.0
 
 
 def test_renewal_needs_trust_and_mitigated_domination():
@@ -160,13 +149,11 @@ def test_renewal_needs_trust_and_mitigated_domination():
 
 
 def test_economic_articulation_rewards_complementary_allies():
-    from model.economy import articulate
+    from model.economy import gains, interdependence
 
-    c = _one_contract(comp=1.0)
-    gain = articulate(c, np.array([0]), 2, 0.05, 0.1)
-    assert gain.tolist() == pytest.approx([0.05, 0.05]) and c.interdependence[0] == pytest.approx(0.1)
-    c2 = _one_contract(comp=0.0)
-    assert articulate(c2, np.array([0]), 2, 0.05, 0.1).tolist() == [0.0, 0.0]
+    comp = np.array([1.0, 0.0])
+    assert gains(3, np.array([0, 1]), np.array([1, 2]), comp, 0.05).tolist() == pytest.approx([0.05, 0.05, 0.0])
+    assert interdependence(np.zeros(2), comp, 0.1).tolist() == pytest.approx([0.1, 0.0])
 
 
 def test_pair_terms_read_complementarity_enemy_and_nature_voice():
@@ -200,9 +187,8 @@ def test_nature_side_and_voice_lower_extraction():
     take = commons.extraction(np.array([0.5, 0.5]), np.array([False, True]), np.array([0.0, 0.0]),
                               0.1, 0.3, 0.5)
     assert take.tolist() == pytest.approx([0.05, 0.015])
-    c = _one_contract()
-    c.mit_ab[0] = 0.6
-    voice = commons.voice(c, np.array([0]), 2)
+    voice = commons.voice(2, np.array([0]), np.array([1]), np.array([0.6]), np.array([0.0]),
+                          np.array([True]), np.array([False]))
     assert voice.tolist() == [0.6, 0.0]
     assert commons.extraction(np.array([0.5, 0.5]), np.array([False, True]), voice, 0.1, 0.3, 0.5)[0] \
         == pytest.approx(0.05 * 0.7)
