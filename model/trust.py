@@ -58,8 +58,7 @@ def transfer_to_attitudes(attitudes: np.ndarray, categories: np.ndarray, i: np.n
     weight = np.where(cats_j != categories[i], (rate * d_ij)[:, None], 0.0)
     n, c = attitudes.shape
     change = np.bincount((i[:, None] * c + cats_j).ravel(), weights=weight.ravel(), minlength=n * c)
-    touched = np.unique(i)
-    attitudes[touched] = np.clip(attitudes[touched] + change.reshape(n, c)[touched], -1.0, 1.0)
+    np.clip(attitudes + change.reshape(n, c), -1.0, 1.0, out=attitudes)
 
 
 def erode(trust: np.ndarray, who: np.ndarray, whom: np.ndarray, amount: np.ndarray) -> None:
