@@ -88,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only; no window is opened
     from .plots import network_figure, timeseries_figure
     from .run import contracts_table, metrics_table, outcomes
     from .model import AllianceModel
