@@ -1,0 +1,45 @@
+"""The model's own propensities, for landscape analysis of its alliances.
+
+Landscape theory (model.landscape) needs a symmetric propensity between every pair of
+groups. The model's is read off its state: mutual trust (remembered where a pair met,
+expected from attitudes where it did not) minus the effective domination left between them,
+so experiments can ask whether the model's alliances sit at a landscape minimum.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .identities import domination_matrix
+from .landscape import propensity_from_trust_and_domination
+from .state import State
+
+
+def full_trust(state: State) -> np.ndarray:
+    """(N, N) trust of every group in every other: remembered if met, expected otherwise.
+
+    The expectation is i's mean attitude toward j's categories (as in model.outcomes).
+    """
+    member = np.zeros((state.n, state.n_categories))
+    np.put_along_axis(member, state.categories, 1.0, axis=1)
+    expected = state.attitudes @ member.T / state.categories.shape[1]
+    trust = np.where(state.met, state.trust, expected)
+    np.fill_diagonal(trust, 0.0)
+    return trust
+
+
+def effective_domination(state: State) -> np.ndarray:
+    """(N, N) domination D[i, j], reduced by the mitigation of active contracts."""
+    d = domination_matrix(state.sides, state.salience)
+    c = state.contracts
+    ids = c.active_ids
+    a, b = c.a[ids], c.b[ids]
+    d[a, b] *= 1.0 - c.mit_ab[ids]
+    d[b, a] *= 1.0 - c.mit_ba[ids]
+    return d
+
+
+def model_propensity(state: State, weight: float = 1.0) -> np.ndarray:
+    """p_ij = (t_ij + t_ji) / 2 - weight * (D_ij + D_ji) / 2 from the current state."""
+    return propensity_from_trust_and_domination(full_trust(state), effective_domination(state),
+                                                weight=weight)
