@@ -134,10 +134,9 @@ class AllianceModel(mesa.Model):
         mean_trust = 0.5 * (t_ij + t_ji)
         p_v = outcomes.virtuous_probability(s.openness[i], s.openness[j], mean_trust, dom_sym,
                                             outcomes.cultural_similarity(s.traits, i, j), p)
-        instigation = (self.instigation_pressure(i, j) if p.enable_instigation
-                       else np.zeros(len(i)))
+        pressure = self.instigation_pressure(i, j) if p.enable_instigation else np.zeros(len(i))
         scarcity = commons.scarcity(s.commons) if p.enable_commons else 0.0
-        p_h = outcomes.hostile_probability(instigation, scarcity, dom_sym, mean_trust, p)
+        p_h = outcomes.hostile_probability(pressure, scarcity, dom_sym, mean_trust, p)
         return outcomes.classify(mediated, p_v, p_h, u), t_ij, t_ji
 
     def effective_domination(self, i, j) -> np.ndarray:
