@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import textwrap
 from pathlib import Path
+
+import numpy as np
 
 from .parameters import SCHEMA, ParameterError, parse_assignment
 from .scenario import ScenarioError
@@ -92,8 +95,9 @@ def _run(args) -> int:
 
     matplotlib.use("Agg")  # files only; no window is opened
     from .plots import network_figure, timeseries_figure
-    from .run import contracts_table, metrics_table, outcomes
     from .model import AllianceModel
+    from .persistence import stability_summary
+    from .run import contracts_table, metrics_table, outcomes
 
     if args.steps < 1:
         raise ParameterError(f"--steps = {args.steps} is not allowed: expected a positive integer")
@@ -102,30 +106,30 @@ def _run(args) -> int:
     model = AllianceModel(seed=args.seed, scenario=args.scenario, **params)
     model.run(args.steps)
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ParameterError(f"--out = {str(out)!r} cannot be created: {err.strerror}") from None
     table = metrics_table(model)
-    written = []
-    if args.format in ("csv", "both"):
-        table.to_csv(out / "metrics.csv")
-        written.append(out / "metrics.csv")
-    if args.format in ("parquet", "both"):
-        table.to_parquet(out / "metrics.parquet")
-        written.append(out / "metrics.parquet")
-    contracts_table(model).to_csv(out / "contracts.csv", index=False)
-    written.append(out / "contracts.csv")
     title = (f"{model.params.n_groups} groups, seed {args.seed}"
              + (f", scenario {args.scenario}" if args.scenario else ""))
-    fig = timeseries_figure(table, title)
-    fig.savefig(out / "timeseries.png", dpi=130)
-    written.append(out / "timeseries.png")
-    network_figure(model, f"Alliances and contracts after {args.steps} steps ({title})").savefig(
-        out / "network.png", dpi=130)
-    written.append(out / "network.png")
     result = outcomes(model)
     summary = {"seed": args.seed, "steps": args.steps, "scenario": args.scenario,
-               "parameters": {k: v for k, v in vars(model.params).items()}, "outcomes": result}
-    (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
-    written.append(out / "summary.json")
+               "parameters": dict(vars(model.params)), "outcomes": result,
+               "stability": {k: _finite_or_none(v) for k, v in stability_summary(model).items()}}
+    outputs = {
+        "metrics.csv": lambda path: table.to_csv(path),
+        "metrics.parquet": lambda path: table.to_parquet(path),
+        "contracts.csv": lambda path: contracts_table(model).to_csv(path, index=False),
+        "timeseries.png": lambda path: timeseries_figure(table, title).savefig(path, dpi=130, format="png"),
+        "network.png": lambda path: network_figure(
+            model, f"Alliances and contracts after {args.steps} steps ({title})").savefig(
+                path, dpi=130, format="png"),
+        "summary.json": lambda path: path.write_text(json.dumps(summary, indent=2, default=str)),
+    }
+    skip = {"csv": {"metrics.parquet"}, "parquet": {"metrics.csv"}, "both": set()}[args.format]
+    written = [_write_atomically(out / name, write) for name, write in outputs.items()
+               if name not in skip]
     m = model.metrics
     print(f"Ran {args.steps} steps with {model.params.n_groups} groups (seed {args.seed}).")
     print(f"  alliances now:             {m['n_alliances']} "
@@ -141,3 +145,22 @@ def _run(args) -> int:
     for path in written:
         print(f"  {path}")
     return 0
+
+
+def _write_atomically(path: Path, write) -> Path:
+    """Write through a temporary file in the same folder, then rename: a file is either
+    whole or absent, never half-written (an interrupted run leaves no truncated output)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def _finite_or_none(value):
+    """JSON has no inf or NaN: report them as null (e.g. a median lifetime not reached)."""
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value.item() if isinstance(value, np.generic) else value

@@ -28,6 +28,8 @@ def test_run_writes_metrics_figure_contracts_and_summary(tmp_path):
     assert pd.read_csv(tmp_path / "metrics.csv", index_col="step").shape == table.shape
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["parameters"]["mediation_capacity"] == 0.4
+    assert {"median_lifetime", "renewal_share", "mean_ari"} <= set(summary["stability"])
+    assert not list(tmp_path.glob(".*.tmp"))  # written atomically, no temporary left
     assert "stable alliance formed" in res.stdout and "mean openness" in res.stdout
     assert (tmp_path / "timeseries.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
