@@ -24,6 +24,8 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_step.py
+	$(BIN)/python benchmarks/bench_landscape.py
+	$(BIN)/python benchmarks/bench_sweep.py
 
 clean-venv:
 	rm -rf $(VENV)

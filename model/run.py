@@ -25,18 +25,36 @@ def run(params: dict[str, Any] | None = None, seed: int = 0, steps: int = 500,
     return out
 
 
+RUN_OUTCOMES = ("stable_alliance_formed", "largest_stable_alliance_groups",
+                "largest_stable_alliance_share", "contracts_signed", "renewal_share",
+                "mean_contract_lifetime", "alliances_formed", "median_alliance_lifetime",
+                "mean_partition_ari", "faultline_strength")
+"""Headline outcomes of a run, besides ``final_<metric>`` for every metric and wall time."""
+
+
 def outcomes(model: AllianceModel) -> dict[str, Any]:
-    """Headline outcomes of a finished run."""
+    """Headline outcomes of a finished run (keys: RUN_OUTCOMES and final_<metric>).
+
+    Alliance lifetimes come from model.persistence: the Kaplan-Meier median (inf when more
+    than half the alliances outlive the run), and the mean adjusted Rand index between
+    consecutive alliance partitions over the last 100 steps (partition stability).
+    """
+    from .persistence import stability_summary
+
     c = model.state.contracts
     signed = c.size
     lifetimes = np.where(c.ended >= 0, c.ended, model.time) - c.start
+    stability = stability_summary(model)
     out = {
         "stable_alliance_formed": bool(model.stable_alliance_formed),
         "largest_stable_alliance_groups": int(model.largest_stable_size),
         "largest_stable_alliance_share": float(model.largest_stable_share),
         "contracts_signed": int(signed),
-        "renewal_share": float(np.mean(c.renewals > 0)) if signed else 0.0,
+        "renewal_share": float(stability["renewal_share"]),
         "mean_contract_lifetime": float(lifetimes.mean()) if signed else 0.0,
+        "alliances_formed": int(stability["n_alliances"]),
+        "median_alliance_lifetime": float(stability["median_lifetime"]),
+        "mean_partition_ari": float(stability["mean_ari"]),
         "faultline_strength": float(model.faultline_strength),
     }
     out.update({f"final_{k}": v for k, v in model.metrics.items()})

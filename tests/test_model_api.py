@@ -59,3 +59,13 @@ def test_mesa_batch_run():
     direct = AllianceModel(seed=1, n_groups=10, mediation_capacity=0.6).run(5).metrics
     row = next(r for r in results if r["seed"] == 1 and r["n_groups"] == 10 and r["Step"] == 5)
     assert all(row[k] == v for k, v in direct.items())
+
+
+def test_run_outcomes_have_the_declared_keys():
+    from model.metrics import METRICS
+    from model.run import RUN_OUTCOMES, run
+
+    out = run({"n_groups": 15}, seed=2, steps=30)
+    assert list(out) == [*RUN_OUTCOMES, *(f"final_{m}" for m in METRICS), "wall_time"]
+    assert 0.0 <= out["renewal_share"] <= 1.0
+    assert not out["median_alliance_lifetime"] < 0  # NaN when no alliance formed

@@ -1,0 +1,53 @@
+"""The experiments that ``python -m experiments list`` knows, and how a name is resolved.
+
+An experiment is a module in this package that defines ``SPEC`` (an experiments.spec.Spec), or
+a TOML file in ``experiments/specs/``. ``NAME`` on the command line may also be a path to a
+``.py`` or ``.toml`` spec file anywhere.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from pathlib import Path
+
+from .spec import Spec, SpecError, load_file, load_toml
+
+PACKAGE = Path(__file__).resolve().parent
+SPECS_DIR = PACKAGE / "specs"
+ENGINE_MODULES = {"__main__", "catalog", "cli", "design", "report", "runner", "spec",
+                  "statistics", "store"}
+
+
+def discover() -> dict[str, Spec]:
+    """Every declared experiment, by name (a duplicate name is an error)."""
+    found: dict[str, Spec] = {}
+
+    def add(spec: Spec, where: str) -> None:
+        if spec.name in found:
+            raise SpecError(f"experiment name {spec.name!r} declared twice ({where})")
+        found[spec.name] = spec
+
+    for info in pkgutil.iter_modules([str(PACKAGE)]):
+        if info.name in ENGINE_MODULES or info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"experiments.{info.name}")
+        spec = getattr(module, "SPEC", None)
+        if isinstance(spec, Spec):
+            add(spec, f"experiments/{info.name}.py")
+    if SPECS_DIR.is_dir():
+        for path in sorted(SPECS_DIR.glob("*.toml")):
+            add(load_toml(path), str(path))
+    return dict(sorted(found.items()))
+
+
+def resolve(name: str) -> Spec:
+    """A spec by experiment name or by path to a spec file."""
+    path = Path(name)
+    if path.suffix in (".py", ".toml") and path.exists():
+        return load_file(path)
+    specs = discover()
+    if name not in specs:
+        raise SpecError(f"unknown experiment {name!r}; known: {', '.join(specs) or 'none'} "
+                        "(or give the path to a .py or .toml spec file)")
+    return specs[name]

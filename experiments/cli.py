@@ -1,0 +1,110 @@
+"""``python -m experiments list | run NAME | report NAME``.
+
+    python -m experiments list
+    python -m experiments run NAME [--quick] [--workers N] [--scheduler tcp://HOST:PORT]
+                                   [--resume | --fresh] [--quiet] [--results DIR]
+    python -m experiments report NAME [--quick] [--results DIR]
+
+NAME is an experiment listed by ``list`` or the path to a ``.py`` / ``.toml`` spec file.
+Results go to DIR/NAME (DIR/NAME-quick for --quick); DIR defaults to ./results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from .spec import SpecError
+from .store import StoreError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m experiments",
+                                     description="Declared parameter sweeps of the alliance model.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="the declared experiments, their designs and run counts")
+
+    run = sub.add_parser("run", help="run (or complete) a sweep")
+    run.add_argument("name", help="experiment name, or path to a .py/.toml spec file")
+    run.add_argument("--quick", action="store_true", help="the spec's small variant")
+    run.add_argument("--workers", type=int, default=None,
+                     help=f"local worker processes (default: all cores, {os.cpu_count()})")
+    run.add_argument("--scheduler", metavar="ADDRESS",
+                     help="run on an existing Dask distributed scheduler, e.g. tcp://host:8786")
+    again = run.add_mutually_exclusive_group()
+    again.add_argument("--resume", action="store_true",
+                       help="keep stored runs and run only the missing ones")
+    again.add_argument("--fresh", action="store_true",
+                       help="discard stored results of this experiment and start over")
+    run.add_argument("--quiet", action="store_true",
+                     help="no progress bar (notes on recovered results are still shown)")
+    run.add_argument("--results", default="results", metavar="DIR",
+                     help="results directory (default: ./results)")
+    run.add_argument("--batch-size", type=int, default=10,
+                     help="completed runs written per atomic batch (default 10)")
+
+    report = sub.add_parser("report", help="summary (markdown) and figure from stored results")
+    report.add_argument("name")
+    report.add_argument("--quick", action="store_true")
+    report.add_argument("--results", default="results", metavar="DIR")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "list":
+            return _list()
+        from .catalog import resolve
+
+        spec = resolve(args.name).variant(args.quick)
+        if args.command == "run":
+            return _run(spec, args)
+        from .report import build_report
+
+        path = build_report(spec, args.results)
+        print(path.read_text())
+        print(f"report written to {path}")
+        return 0
+    except (SpecError, StoreError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:  # e.g. a Dask scheduler that cannot be reached, a full disk
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: completed runs are stored; finish with `run NAME --resume`",
+              file=sys.stderr)
+        return 130
+
+
+def _list() -> int:
+    from .catalog import discover
+    from .design import plan
+
+    specs = discover()
+    if not specs:
+        print("no experiments declared")
+    for name, spec in specs.items():
+        full, quick = len(plan(spec)), len(plan(spec.quick_variant()))
+        print(f"{name:28s} {spec.design:7s} {full:7d} runs ({quick} quick)  {spec.description}")
+    return 0
+
+
+def _run(spec, args) -> int:
+    from .runner import run_sweep
+
+    if args.workers is not None and args.workers < 1:
+        raise SpecError("--workers must be at least 1")
+    def log(msg: str) -> None:  # notes on recovered results: shown even with --quiet
+        print(msg, file=sys.stderr)
+
+    result = run_sweep(spec, args.results, workers=args.workers, scheduler=args.scheduler,
+                       resume=args.resume, fresh=args.fresh, quiet=args.quiet,
+                       batch_size=args.batch_size, log=log)
+    m = result.manifest
+    print(f"{spec.results_name}: {m['completed_runs']}/{m['planned_runs']} runs stored "
+          f"({result.executed} run now in {result.elapsed:.1f} s, {m['failed_runs']} failed), "
+          f"status {m['status']}; results in {result.directory}")
+    return 0 if m["status"] == "complete" else 1
