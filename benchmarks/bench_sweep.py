@@ -1,6 +1,6 @@
 """Speed of the experiment engine: runs per second with 1 and 2 local workers, and overhead.
 
-    python benchmarks/bench_sweep.py            # 3 sweeps of 16 runs (100 groups x 300 steps)
+    python benchmarks/bench_sweep.py            # 3 sweeps of 40 runs (100 groups x 300 steps)
                                                 # per setting, the median reported
     python benchmarks/bench_sweep.py --quick    # 1 sweep of 8 runs of 100 x 100, smoke check
 
@@ -76,8 +76,11 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=None,
                         help="sweeps per setting; the median by runs/s is reported (default 3)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--runs", type=int, default=40,
+                        help="runs per sweep (default 40: enough that the one-off worker start-up "
+                             "of about 1.7 s does not dominate)")
     args = parser.parse_args()
-    runs, steps = (8, 100) if args.quick else (16, 300)
+    runs, steps = (8, 100) if args.quick else (args.runs, 300)
     repeats = args.repeats or (1 if args.quick else 3)
     spec = bench_spec(runs, steps)
     trials: dict[int, list[dict]] = {1: [], 2: []}
