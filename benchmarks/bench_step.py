@@ -47,30 +47,21 @@ def warm_model(n: int, rate: float, warmup: int) -> AllianceModel:
     return model
 
 
-def step_rate(model: AllianceModel, steps: int, repeats: int) -> float:
-    """Median encounters per second of the vectorised step over ``repeats`` blocks."""
+def encounters_per_second(make_stepper, n_encounters: int, steps: int, repeats: int) -> float:
+    """Median encounters per second over ``repeats`` blocks of ``steps`` steps.
+
+    ``make_stepper()`` returns a function advancing one step with given draws: the model's
+    ``advance`` (the same model goes on), or a fresh oracle's ``step`` from the same state.
+    """
     rates = []
     rng = np.random.default_rng(5)
     for _ in range(repeats):
-        draws = [draw_step(rng, model.n_encounters) for _ in range(steps)]
+        advance = make_stepper()
+        draws = [draw_step(rng, n_encounters) for _ in range(steps)]
         start = time.perf_counter()
         for d in draws:
-            model.advance(d)
-        rates.append(steps * model.n_encounters / (time.perf_counter() - start))
-    return statistics.median(rates)
-
-
-def oracle_rate(model: AllianceModel, steps: int, repeats: int) -> float:
-    """Median encounters per second of the per-encounter oracle from the same state."""
-    rates = []
-    rng = np.random.default_rng(5)
-    for _ in range(repeats):
-        oracle = Oracle(model.state, model.params, time=model.time)
-        draws = [draw_step(rng, model.n_encounters) for _ in range(steps)]
-        start = time.perf_counter()
-        for d in draws:
-            oracle.step(d)
-        rates.append(steps * model.n_encounters / (time.perf_counter() - start))
+            advance(d)
+        rates.append(steps * n_encounters / (time.perf_counter() - start))
     return statistics.median(rates)
 
 
@@ -108,9 +99,12 @@ def main(argv=None) -> int:
             warmup = {100: 300, 1000: 200, 10_000: 30}[n] // (4 if quick else 1)
             model = warm_model(n, rate, warmup)
             steps = max(2, int(20_000 / model.n_encounters)) if not quick else 5
-            fast = step_rate(model, steps, 3 if quick else 7)
+            fast = encounters_per_second(lambda: model.advance, model.n_encounters, steps,
+                                         3 if quick else 7)
             o_steps = max(1, min(steps, int(5_000 / model.n_encounters)))
-            slow = oracle_rate(model, o_steps, 1 if quick else 3)
+            slow = encounters_per_second(
+                lambda: Oracle(model.state, model.params, time=model.time).step,
+                model.n_encounters, o_steps, 1 if quick else 3)
             active = len(model.state.contracts.active_ids)
             print(f"{n:>7} {rate:>14g} {active:>16} {fast:>17,.0f} {slow:>13,.0f} {fast / slow:>7.1f}")
             figures["step"].append(dict(groups=n, rate=rate, active_contracts=active,
