@@ -25,7 +25,7 @@ SPEC = Spec(
     replicates=8,
     steps=300,
     outcomes=("stable_alliance_formed", "largest_stable_alliance_share", "renewal_share",
-              "mean_contract_lifetime", "contracts_signed", "final_mean_trust",
+              "median_alliance_lifetime", "mean_contract_lifetime", "contracts_signed", "final_mean_trust",
               "final_hostility", "final_charter_coverage"),
     root_seed=20261123,
     quick={

@@ -33,7 +33,7 @@ OUTCOMES = RUN_OUTCOMES + tuple(f"final_{m}" for m in METRICS)
 """Every outcome ``model.run.outcomes`` returns for a finished run (wall time is always kept)."""
 
 DEFAULT_OUTCOMES = ("stable_alliance_formed", "largest_stable_alliance_share", "renewal_share",
-                    "mean_contract_lifetime", "contracts_signed", "final_mean_trust",
+                    "median_alliance_lifetime", "mean_contract_lifetime", "contracts_signed", "final_mean_trust",
                     "final_hostility", "final_charter_coverage")
 
 _QUICK_KEYS = ("varied", "fixed", "replicates", "steps", "samples", "timeseries")
