@@ -63,7 +63,11 @@ def probability_grid(df: pd.DataFrame, x: str, y: str, outcome: str = "stable_al
 def bootstrap_difference(a, b, statistic: Callable = np.mean, confidence: float = 0.95,
                          n_resamples: int = 2000, seed: int = 0,
                          method: str = "percentile") -> dict[str, float]:
-    """statistic(b) - statistic(a) with a bootstrap CI (independent resampling of a and b)."""
+    """statistic(b) - statistic(a) with a bootstrap CI (independent resampling of a and b).
+
+    Infinite values are kept (a Kaplan-Meier median not reached is inf): where resamples
+    differ by inf - inf the interval is undefined and reported as NaN, without a warning.
+    """
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
     a, b = a[~np.isnan(a)], b[~np.isnan(b)]
@@ -76,8 +80,9 @@ def bootstrap_difference(a, b, statistic: Callable = np.mean, confidence: float 
     def diff(x, y, axis=-1):
         return statistic(y, axis=axis) - statistic(x, axis=axis)
 
-    res = stats.bootstrap((a, b), diff, confidence_level=confidence, n_resamples=n_resamples,
-                          method=method, vectorized=True, rng=np.random.default_rng(seed))
+    with np.errstate(invalid="ignore"):
+        res = stats.bootstrap((a, b), diff, confidence_level=confidence, n_resamples=n_resamples,
+                              method=method, vectorized=True, rng=np.random.default_rng(seed))
     out["low"], out["high"] = float(res.confidence_interval.low), float(res.confidence_interval.high)
     if np.isnan(out["low"]) and estimate == estimate and np.ptp(np.r_[a, b]) == 0:
         out["low"] = out["high"] = estimate  # every resample gives the same value
