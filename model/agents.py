@@ -9,6 +9,8 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from .outcomes import pair_trust
+
 
 class Group(mesa.Agent):
     """A people's collective with an identity on each domination axis (Muto 2009/2018)."""
@@ -54,8 +56,6 @@ class Group(mesa.Agent):
 
     def trust_in(self, other: "Group") -> float:
         """Trust in another group: remembered if met, expected from attitudes otherwise."""
-        from .outcomes import pair_trust
-
         s = self.model.state
         i, j = np.array([self.index]), np.array([other.index])
         return float(pair_trust(s.trust, s.met, s.attitudes, s.categories, i, j)[0])

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .parameters import SCHEMA, ParameterError, parse_assignment
+from .parameters import SCHEMA, ParameterError, odd_table, parse_assignment
 from .scenario import ScenarioError
 
 QUICKSTART = {"n_groups": 60}
@@ -76,13 +76,13 @@ def main(argv: list[str] | None = None) -> int:
             print(_parameter_help())
             return 0
         if args.command == "odd-table":
-            from .odd import odd_parameter_table, write_parameter_table
+            from .odd import write_parameter_table
 
             if args.write:
                 write_parameter_table(Path(args.write))
                 print(f"parameter table written into {args.write}")
             else:
-                print(odd_parameter_table())
+                print(odd_table())
             return 0
     except (ParameterError, ScenarioError) as err:
         print(f"error: {err}", file=sys.stderr)

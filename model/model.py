@@ -15,10 +15,12 @@ from . import (alliances, commons, common_enemy, contracts, economy, encounters,
                internal_power, mediation, movements, outcomes, structural_change, trust)
 from .agents import Group, Movement
 from .draws import StepDraws, draw_step
+from .faultlines import faultline_strength
 from .identities import domination_table, identity_codes, mean_domination
 from .metrics import COUNTERS, METRICS, compute_metrics
 from .parameters import ECONOMIC_AXES, NATURE_AXIS, ParameterError, Params, validate
 from .population import draw_population
+from .scenario import load_scenario
 from .state import State
 
 
@@ -37,8 +39,6 @@ class AllianceModel(mesa.Model):
     def __init__(self, seed=None, rng=None, scenario=None, **params):
         super().__init__(rng=seed if rng is None else rng)
         if scenario is not None:
-            from .scenario import load_scenario
-
             scenario = load_scenario(scenario) if not hasattr(scenario, "build") else scenario
             for name, value in params.items():
                 if name in scenario.fixed and value != scenario.fixed[name]:
@@ -296,8 +296,6 @@ class AllianceModel(mesa.Model):
     @cached_property
     def faultline_strength(self) -> float:
         """Faultline strength of the population (average silhouette width, Meyer and Glenz 2013)."""
-        from .faultlines import faultline_strength
-
         return faultline_strength(self.state.sides, self.state.traits)
 
     @property

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .model import AllianceModel
+from .persistence import stability_summary
 
 
 def run(params: dict[str, Any] | None = None, seed: int = 0, steps: int = 500,
@@ -39,8 +40,6 @@ def outcomes(model: AllianceModel) -> dict[str, Any]:
     than half the alliances outlive the run), and the mean adjusted Rand index between
     consecutive alliance partitions over the last 100 steps (partition stability).
     """
-    from .persistence import stability_summary
-
     c = model.state.contracts
     signed = c.size
     lifetimes = np.where(c.ended >= 0, c.ended, model.time) - c.start

@@ -6,7 +6,7 @@ properties. Keeping state here, apart from the agents, is what lets the step be 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -161,7 +161,6 @@ class State:
     enemy: float = 0.0         # salience of the common enemy this step
     group_names: tuple[str, ...] = ()
     movement_names: tuple[str, ...] = ()
-    extra: dict = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -187,8 +186,6 @@ class State:
                 v = v.copy()
             elif isinstance(v, Contracts):
                 v = v.copy()
-            elif isinstance(v, dict):
-                v = dict(v)
             values[f.name] = v
         return State(**values)
 

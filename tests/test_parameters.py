@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from model.odd import odd_parameter_table, table_in
-from model.parameters import (DEFAULTS, SCHEMA, SWITCHES, ParameterError, Params,
+from model.odd import table_in
+from model.parameters import (DEFAULTS, SCHEMA, SWITCHES, ParameterError, Params, odd_table,
                               parse_assignment, replace, validate)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,4 +90,4 @@ def test_cli_help_lists_every_parameter_with_meaning_and_range():
 
 def test_odd_parameter_table_is_up_to_date():
     """Regenerate with: python -m model odd-table --write docs/ODD.md"""
-    assert table_in(ROOT / "docs" / "ODD.md") == odd_parameter_table()
+    assert table_in(ROOT / "docs" / "ODD.md") == odd_table()
