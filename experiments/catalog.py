@@ -15,8 +15,8 @@ from .spec import Spec, SpecError, load_file, load_toml
 
 PACKAGE = Path(__file__).resolve().parent
 SPECS_DIR = PACKAGE / "specs"
-ENGINE_MODULES = {"__main__", "catalog", "cli", "design", "report", "runner", "spec",
-                  "statistics", "store"}
+ENGINE_MODULES = {"__main__", "analysis", "catalog", "cli", "design", "readme", "report",
+                  "runner", "spec", "statistics", "store", "style", "survival_stats"}
 
 
 def discover() -> dict[str, Spec]:
@@ -51,3 +51,12 @@ def resolve(name: str) -> Spec:
         raise SpecError(f"unknown experiment {name!r}; known: {', '.join(specs) or 'none'} "
                         "(or give the path to a .py or .toml spec file)")
     return specs[name]
+
+
+def module_for(spec: Spec):
+    """The experiment module that declares ``spec`` (None for TOML specs and other files)."""
+    if spec.name in ENGINE_MODULES or not (PACKAGE / f"{spec.name}.py").exists():
+        return None
+    module = importlib.import_module(f"experiments.{spec.name}")
+    declared = getattr(module, "SPEC", None)
+    return module if isinstance(declared, Spec) and declared.name == spec.name else None

@@ -4,6 +4,8 @@
     python -m experiments run NAME [--quick] [--workers N] [--scheduler tcp://HOST:PORT]
                                    [--resume | --fresh] [--quiet] [--results DIR]
     python -m experiments report NAME [--quick] [--results DIR]
+    python -m experiments reproduce [--quick] [--workers N] [--results DIR]
+    python -m experiments readme [--quick] [--results DIR]
 
 NAME is an experiment listed by ``list`` or the path to a ``.py`` / ``.toml`` spec file.
 Results go to DIR/NAME (DIR/NAME-quick for --quick); DIR defaults to ./results.
@@ -48,6 +50,17 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("name")
     report.add_argument("--quick", action="store_true")
     report.add_argument("--results", default="results", metavar="DIR")
+
+    again = sub.add_parser("reproduce", help="rerun every experiment with its own analysis "
+                           "(fresh), rebuild its summary and figure, then results/README.md")
+    again.add_argument("--quick", action="store_true", help="the small variants (for tests)")
+    again.add_argument("--workers", type=int, default=None)
+    again.add_argument("--results", default="results", metavar="DIR")
+    again.add_argument("--only", nargs="+", metavar="NAME", help="only these experiments")
+
+    readme = sub.add_parser("readme", help="results/README.md from the stored summaries")
+    readme.add_argument("--quick", action="store_true")
+    readme.add_argument("--results", default="results", metavar="DIR")
     return parser
 
 
@@ -56,14 +69,27 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "list":
             return _list()
+        if args.command == "readme":
+            from .readme import build_readme
+
+            print(f"written {build_readme(args.results, args.quick)}")
+            return 0
+        if args.command == "reproduce":
+            return _reproduce(args)
         from .catalog import resolve
 
         spec = resolve(args.name).variant(args.quick)
         if args.command == "run":
             return _run(spec, args)
+        from .analysis import build_summary, has_analysis
+        from .catalog import module_for
         from .report import build_report
 
-        path = build_report(spec, args.results)
+        module = module_for(spec)
+        if has_analysis(module):
+            path = build_summary(spec, module, args.results)
+        else:
+            path = build_report(spec, args.results)
         print(path.read_text())
         print(f"report written to {path}")
         return 0
@@ -108,3 +134,38 @@ def _run(spec, args) -> int:
           f"({result.executed} run now in {result.elapsed:.1f} s, {m['failed_runs']} failed), "
           f"status {m['status']}; results in {result.directory}")
     return 0 if m["status"] == "complete" else 1
+
+
+def _reproduce(args) -> int:
+    """Every experiment with its own analysis: fresh runs, summary, figure; then the README."""
+    import time
+
+    from .analysis import build_summary
+    from .readme import build_readme, experiments_with_analysis
+    from .runner import run_sweep
+
+    if args.workers is not None and args.workers < 1:
+        raise SpecError("--workers must be at least 1")
+    chosen = experiments_with_analysis()
+    if args.only:
+        known = {spec.name for spec, _ in chosen}
+        unknown = sorted(set(args.only) - known)
+        if unknown:
+            raise SpecError(f"unknown experiment(s) {', '.join(unknown)}; known: "
+                            + ", ".join(sorted(known)))
+        chosen = [(spec, m) for spec, m in chosen if spec.name in args.only]
+    status = 0
+    for spec, module in chosen:
+        spec = spec.variant(args.quick)
+        start = time.perf_counter()
+        result = run_sweep(spec, args.results, workers=args.workers, fresh=True, quiet=True,
+                           log=lambda msg: print(msg, file=sys.stderr))
+        if result.manifest["status"] != "complete":
+            print(f"{spec.results_name}: incomplete, summary not rebuilt", file=sys.stderr)
+            status = 1
+            continue
+        path = build_summary(spec, module, args.results)
+        print(f"{spec.results_name}: {len(result.runs)} runs in "
+              f"{time.perf_counter() - start:.0f} s; summary in {path}")
+    print(f"written {build_readme(args.results, args.quick)}")
+    return status

@@ -2,7 +2,7 @@
 
 Each run is :func:`execute` on a :class:`Task` (plain, picklable): it builds the model with the
 run's seed, runs it, and returns a row (ids, seed, parameters, the spec's outcomes as floats,
-wall time of the model run, when and on which worker it started, error) and optionally the per-step metrics. A run that raises is returned with its
+wall time of the model run, when and on which worker it started, error) and optionally its per-step metrics and the records of the spec's ``measure``. A run that raises is returned with its
 error text and NaN outcomes; the sweep goes on. :func:`run_sweep` sends the missing runs to a
 backend, writes completed runs in small atomic batches (see experiments.store) and shows a
 tqdm progress bar (runs done, runs per second, time left).
@@ -41,9 +41,11 @@ class Task:
     outcomes: tuple[str, ...]
     timeseries: bool = False
     scenario: str | None = None
+    measure: str | None = None
 
 
-Result = tuple[dict[str, Any], "pd.DataFrame | None"]
+Result = tuple[dict[str, Any], dict[str, pd.DataFrame]]
+"""A run's row, and its extra tables by name ("timeseries", "records"), each with run_id."""
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
 
@@ -57,20 +59,32 @@ def execute(task: Task) -> Result:
                            "replicate": task.replicate, "seed": task.seed}
     for name, value in task.params.items():
         row[name] = SCHEMA_BY_NAME[name].coerce(value)
-    series = None
+    tables: dict[str, pd.DataFrame] = {}
     started_at = time.time()
     start = time.perf_counter()
     try:
         model = AllianceModel(seed=task.seed, scenario=task.scenario, **task.params)
         model.run(task.steps)
         out = outcomes(model)
+        if task.measure is not None:
+            from .spec import load_measure
+
+            extra = dict(load_measure(task.measure)(model))
+            records = extra.pop("records", None)
+            if records is not None:
+                records = pd.DataFrame(records).reset_index(drop=True)
+                records.insert(0, "run_id", task.run_id)
+                tables["records"] = records
+            out.update(extra)
         values = {o: float(out[o]) for o in task.outcomes}
         if task.timeseries:
             series = metrics_table(model).astype(float).reset_index()
             series.insert(0, "run_id", task.run_id)
+            tables["timeseries"] = series
         error = None
     except Exception as e:  # recorded, the sweep goes on
         values = dict.fromkeys(task.outcomes, math.nan)
+        tables = {}
         last = traceback.extract_tb(e.__traceback__)[-1]
         error = f"{type(e).__name__}: {e} (at {Path(last.filename).name}:{last.lineno})"
     row.update(values)
@@ -78,13 +92,13 @@ def execute(task: Task) -> Result:
     row["started_at"] = started_at
     row["worker"] = WORKER
     row["error"] = error
-    return row, series
+    return row, tables
 
 
 def tasks_for(plan: Plan, skip: Iterable[int] = ()) -> list[Task]:
     spec, skip = plan.spec, set(skip)
     return [Task(r.run_id, r.point, r.replicate, r.seed, r.params, spec.steps, spec.outcomes,
-                 spec.timeseries, spec.scenario)
+                 spec.timeseries, spec.scenario, spec.measure)
             for r in plan.runs if r.run_id not in skip]
 
 
@@ -206,26 +220,25 @@ def _sweep_locked(store, spec, plan, workers, client, backend, resume, fresh, qu
     tasks = tasks_for(plan, skip=done["run_id"])
     results = run_dask(tasks, client) if client is not None else run_local(tasks, workers)
     rows: list[dict] = []
-    series: list[pd.DataFrame] = []
+    tables: list[dict[str, pd.DataFrame]] = []
     last_flush = time.monotonic()
     start = time.perf_counter()
     startup = last_result = 0.0
 
     def flush():
-        nonlocal rows, series, last_flush
-        store.write_batch(rows, series)
-        rows, series, last_flush = [], [], time.monotonic()
+        nonlocal rows, tables, last_flush
+        store.write_batch(rows, tables)
+        rows, tables, last_flush = [], [], time.monotonic()
 
     bar = tqdm(total=len(plan), initial=len(done), unit="run", disable=quiet,
                desc=spec.results_name, smoothing=0.1, dynamic_ncols=True)
     try:
-        for i, (row, ts) in enumerate(results):
+        for i, (row, extra) in enumerate(results):
             last_result = time.perf_counter() - start
             if i == 0:
                 startup = last_result - row["wall_time"]
             rows.append(row)
-            if ts is not None:
-                series.append(ts)
+            tables.append(extra)
             bar.update(1)
             if len(rows) >= batch_size or time.monotonic() - last_flush >= batch_seconds:
                 flush()

@@ -67,6 +67,7 @@ class Spec:
     scenario: str | None = None
     quick: Mapping[str, Any] = field(default_factory=dict)
     description: str = ""
+    measure: str | None = None
     is_quick: bool = False
 
     def __post_init__(self):
@@ -117,6 +118,7 @@ class Spec:
             "root_seed": self.root_seed,
             "timeseries": self.timeseries,
             "scenario": self.scenario,
+            "measure": self.measure,
             "is_quick": self.is_quick,
             "quick": {k: _jsonable_quick(k, v) for k, v in sorted(self.quick.items())},
         }
@@ -200,10 +202,16 @@ def validate_spec(spec: Spec) -> None:
         if not isinstance(spec.samples, int) or spec.samples < 2:
             raise SpecError(f"{where}: samples = {spec.samples!r} is not allowed with design "
                             f"{spec.design!r}: expected an integer >= 2")
-    unknown = [o for o in spec.outcomes if o not in OUTCOMES]
+    allowed = OUTCOMES
+    if spec.measure is not None:
+        try:
+            allowed = OUTCOMES + tuple(load_measure(spec.measure).outcomes)
+        except SpecError as e:
+            raise SpecError(f"{where}: measure: {e}") from None
+    unknown = [o for o in spec.outcomes if o not in allowed]
     if unknown:
         raise SpecError(f"{where}: unknown outcome(s) {', '.join(map(repr, unknown))}; "
-                        "allowed: " + ", ".join(OUTCOMES))
+                        "allowed: " + ", ".join(allowed))
     if not spec.outcomes:
         raise SpecError(f"{where}: outcomes is empty")
     if spec.scenario is not None:
@@ -266,6 +274,26 @@ def _check_varied(where: str, design: str, name: str, levels: Any) -> None:
     if design != "grid":
         raise SpecError(f"{where}: {fieldname}: design {design!r} samples a (low, high) range, "
                         f"got the levels {list(levels)!r}")
+
+
+def load_measure(ref: str):
+    """The function named by ``"package.module:function"``, with its ``outcomes`` attribute
+    (a tuple of the outcome names it returns)."""
+    import importlib
+
+    module_name, _, attr = str(ref).partition(":")
+    if not module_name or not attr:
+        raise SpecError(f"{ref!r} is not allowed: expected 'package.module:function'")
+    try:
+        fn = getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError) as e:
+        raise SpecError(f"{ref!r} cannot be loaded: {e}") from None
+    names = getattr(fn, "outcomes", None)
+    if not callable(fn) or not isinstance(names, tuple) or \
+            not all(isinstance(n, str) for n in names):
+        raise SpecError(f"{ref!r} must be a function with an 'outcomes' attribute "
+                        "(a tuple of outcome names)")
+    return fn
 
 
 # -- loading ---------------------------------------------------------------------------

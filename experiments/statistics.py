@@ -7,7 +7,12 @@
   the probability of a stable alliance and in the median contract lifetime, with bootstrap
   confidence intervals (scipy.stats.bootstrap);
 * :func:`sobol_indices` and :func:`morris_indices`: SALib's analysers on the per-point means
-  of an outcome, in the sample order of experiments.design (sample/analyze symmetry).
+  of an outcome, in the sample order of experiments.design (sample/analyze symmetry);
+* :func:`crossing` and :func:`bootstrap_crossing`: where a probability curve crosses a level
+  (the phase boundary), with a bootstrap interval;
+* :func:`mean_band`: the mean of a per-step series over runs, with a t interval, per step;
+* :func:`hazard_ratio`: the log-rank (Mantel-Haenszel) hazard ratio of two groups of
+  censored durations, with its interval.
 """
 
 from __future__ import annotations
@@ -145,3 +150,270 @@ def morris_indices(problem: dict, X: np.ndarray, Y: np.ndarray, confidence: floa
     return pd.DataFrame({"parameter": problem["names"], "mu": res["mu"],
                          "mu_star": res["mu_star"], "mu_star_conf": res["mu_star_conf"],
                          "sigma": res["sigma"]})
+
+
+def crossing(x, p, level: float = 0.5) -> float:
+    """The first x where the piecewise-linear curve p(x) rises through ``level``.
+
+    -inf when p starts at or above the level, +inf when it never reaches it (the boundary lies
+    outside the range studied).
+    """
+    x = np.asarray(x, dtype=float)
+    p = np.asarray(p, dtype=float)
+    if p[0] >= level:
+        return float("-inf")
+    above = np.nonzero(p >= level)[0]
+    if not len(above):
+        return float("inf")
+    j = above[0]
+    return float(x[j - 1] + (level - p[j - 1]) * (x[j] - x[j - 1]) / (p[j] - p[j - 1]))
+
+
+def bootstrap_crossing(x, k, n, level: float = 0.5, confidence: float = 0.95,
+                       n_resamples: int = 2000, seed: int = 0) -> dict[str, float]:
+    """:func:`crossing` of k/n over x, with a percentile interval from resampling the runs
+    of every cell (k* ~ Binomial(n, k/n), the nonparametric bootstrap of Bernoulli runs)."""
+    x, k, n = (np.asarray(v, dtype=float) for v in (x, k, n))
+    estimate = crossing(x, k / n, level)
+    rng = np.random.default_rng(seed)
+    draws = rng.binomial(n.astype(int), k / n, size=(n_resamples, len(x))) / n
+    values = np.array([crossing(x, row, level) for row in draws])
+    alpha = (1 - confidence) / 2
+    low, high = np.quantile(values, [alpha, 1 - alpha], method="inverted_cdf")
+    return {"estimate": estimate, "low": float(low), "high": float(high)}
+
+
+def mean_band(df: pd.DataFrame, value: str, by: str | list[str] = "step",
+              confidence: float = 0.95) -> pd.DataFrame:
+    """Mean of ``value`` over rows (runs) per ``by``, with a Student-t interval of the mean.
+
+    Columns: the ``by`` keys, n, mean, sd, low, high.
+    """
+    g = df.groupby(by, sort=True)[value].agg(n="count", mean="mean", sd="std").reset_index()
+    t = stats.t.ppf(0.5 + confidence / 2, np.maximum(g["n"] - 1, 1))
+    half = t * g["sd"].fillna(0.0) / np.sqrt(g["n"])
+    g["low"], g["high"] = g["mean"] - half, g["mean"] + half
+    return g
+
+
+def hazard_ratio(durations_a, events_a, durations_b, events_b,
+                 confidence: float = 0.95) -> dict[str, float]:
+    """Hazard of group b relative to group a, by the log-rank (Mantel-Haenszel) estimator.
+
+    HR = (O_b / E_b) / (O_a / E_a) with log HR ~ Normal(., 1 / V), V the log-rank variance
+    (Berry, Kitchin and Mock 1991; Collett 2015, section 3.9). ``events`` is 1 for an observed
+    end and 0 for a censored duration. Also returns the log-rank chi-square p-value.
+    """
+    da, ea = np.asarray(durations_a, float), np.asarray(events_a, bool)
+    db, eb = np.asarray(durations_b, float), np.asarray(events_b, bool)
+    times = np.unique(np.r_[da[ea], db[eb]])
+    if not len(times):
+        nan = float("nan")
+        return {"estimate": nan, "low": nan, "high": nan, "p_value": nan,
+                "events_a": 0, "events_b": 0}
+    # at risk just before t: durations >= t; events at t
+    at_a = len(da) - np.searchsorted(np.sort(da), times, side="left")
+    at_b = len(db) - np.searchsorted(np.sort(db), times, side="left")
+    d_a = np.searchsorted(np.sort(da[ea]), times, side="right") - \
+        np.searchsorted(np.sort(da[ea]), times, side="left")
+    d_b = np.searchsorted(np.sort(db[eb]), times, side="right") - \
+        np.searchsorted(np.sort(db[eb]), times, side="left")
+    n, d = at_a + at_b, d_a + d_b
+    e_b = d * at_b / n
+    with np.errstate(invalid="ignore", divide="ignore"):
+        v = np.where(n > 1, d * (at_a / n) * (at_b / n) * (n - d) / (n - 1), 0.0).sum()
+        o_b, e_b_sum = d_b.sum(), e_b.sum()
+        o_a, e_a_sum = d_a.sum(), (d - e_b).sum()
+        hr = (o_b / e_b_sum) / (o_a / e_a_sum)
+        z = stats.norm.ppf(0.5 + confidence / 2)
+        se = 1 / np.sqrt(v)
+        chi2 = (o_b - e_b_sum) ** 2 / v
+    return {"estimate": float(hr), "low": float(np.exp(np.log(hr) - z * se)),
+            "high": float(np.exp(np.log(hr) + z * se)),
+            "p_value": float(stats.chi2.sf(chi2, 1)), "events_a": int(o_a), "events_b": int(o_b)}
+
+
+def cluster_bootstrap_hazard_ratio(durations, events, in_b, cluster, confidence: float = 0.95,
+                                   n_resamples: int = 2000, seed: int = 0) -> dict[str, float]:
+    """:func:`hazard_ratio` of group b against group a with a percentile interval that
+    resamples whole clusters (runs) instead of single durations.
+
+    Units from one run share its history, so they are not independent and the log-rank
+    interval is too narrow when they are positively correlated. Resampling clusters with
+    replacement within each group (the cluster bootstrap, Davison and Hinkley 1997, section
+    3.8) keeps the dependence inside a run. ``in_b`` marks the units of group b; clusters
+    are taken within each group. Resamples without an event in either group are skipped;
+    ``n_valid`` says how many were used. Returns the pooled estimate, ``low``, ``high``,
+    ``n_valid`` and the cluster counts of each group.
+    """
+    durations = np.asarray(durations, dtype=float)
+    events = np.asarray(events, dtype=bool)
+    in_b = np.asarray(in_b, dtype=bool)
+    cluster = np.asarray(cluster)
+    est = hazard_ratio(durations[~in_b], events[~in_b], durations[in_b], events[in_b])["estimate"]
+    nan = float("nan")
+    out = {"estimate": est, "low": nan, "high": nan, "n_valid": 0}
+    members = {}
+    for side in (False, True):
+        ids, inverse = np.unique(cluster[in_b == side], return_inverse=True)
+        rows = np.flatnonzero(in_b == side)
+        members[side] = [rows[inverse == k] for k in range(len(ids))]
+    out["clusters_a"], out["clusters_b"] = len(members[False]), len(members[True])
+    if min(out["clusters_a"], out["clusters_b"]) < 2:
+        return out
+    rng = np.random.default_rng(seed)
+    values = []
+    for _ in range(n_resamples):
+        pick = {side: np.concatenate([members[side][k] for k in
+                                      rng.integers(0, len(members[side]), len(members[side]))])
+                for side in (False, True)}
+        a, b = pick[False], pick[True]
+        if not events[a].any() or not events[b].any():
+            continue
+        hr = hazard_ratio(durations[a], events[a], durations[b], events[b], confidence)["estimate"]
+        if np.isfinite(hr) and hr > 0:
+            values.append(hr)
+    out["n_valid"] = len(values)
+    if values:
+        alpha = (1 - confidence) / 2
+        out["low"], out["high"] = (float(v) for v in np.quantile(values, [alpha, 1 - alpha]))
+    return out
+
+
+def elementary_effects(problem: dict, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """The Morris elementary effects, one row per trajectory and one column per parameter.
+
+    ``X`` and ``Y`` are in the order of SALib's Morris sampler: trajectories of k + 1 points,
+    each step moving exactly one parameter. An effect is the change in Y per change of the
+    parameter in units of its range (as :func:`morris_indices` reports mu*), so effects of
+    parameters with different units compare. Keeping the matrix (rather than SALib's summary)
+    lets an analysis bootstrap over trajectories any statistic of the effects, for example
+    the difference of two parameters' mu* with the same resamples.
+    """
+    X = np.asarray(X, dtype=float)
+    Y = np.asarray(Y, dtype=float)
+    k = int(problem["num_vars"])
+    if X.shape[0] % (k + 1) or X.shape[1] != k or len(Y) != len(X):
+        raise ValueError(f"X has shape {X.shape} and Y length {len(Y)}: expected whole "
+                         f"trajectories of {k + 1} points and {k} columns")
+    span = np.diff(np.asarray(problem["bounds"], dtype=float), axis=1).ravel()
+    r = X.shape[0] // (k + 1)
+    Xt = X.reshape(r, k + 1, k)
+    Yt = Y.reshape(r, k + 1)
+    dX = np.diff(Xt, axis=1) / span
+    moved = np.abs(dX) > 1e-12
+    if not (moved.sum(axis=2) == 1).all():
+        raise ValueError("every step of a Morris trajectory must move exactly one parameter")
+    step_of = np.argmax(moved, axis=2)
+    delta = dX[np.arange(r)[:, None], np.arange(k)[None, :], step_of]
+    ee = np.empty((r, k))
+    ee[np.arange(r)[:, None], step_of] = np.diff(Yt, axis=1) / delta
+    return ee
+
+
+def bootstrap_interval(x, statistic: Callable = np.mean, confidence: float = 0.95,
+                       n_resamples: int = 2000, seed: int = 0) -> dict[str, float]:
+    """statistic(x) with a percentile bootstrap interval over the runs (NaN values dropped).
+
+    For one condition's summary across runs (a mean dip, a median time) where the t interval
+    of :func:`mean_band` would assume symmetry. Infinite values are kept, so a median of
+    partly unreached times is inf when more than half are unreached; fewer than two values
+    give a NaN interval, and identical values a zero-width one.
+    """
+    x = np.asarray(x, dtype=float)
+    x = x[~np.isnan(x)]
+    nan = float("nan")
+    if not len(x):
+        return {"estimate": nan, "low": nan, "high": nan, "n": 0}
+    estimate = float(statistic(x))
+    if len(x) < 2 or np.ptp(x) == 0 and np.isfinite(x[0]):
+        same = estimate if len(x) >= 2 else nan
+        return {"estimate": estimate, "low": same, "high": same, "n": len(x)}
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(x), size=(n_resamples, len(x)))
+    with np.errstate(invalid="ignore"):
+        values = statistic(x[idx], axis=1)
+    alpha = (1 - confidence) / 2
+    low, high = np.quantile(values, [alpha, 1 - alpha], method="inverted_cdf")
+    return {"estimate": estimate, "low": float(low), "high": float(high), "n": len(x)}
+
+
+def bootstrap_correlation(x, y, method: str = "spearman", confidence: float = 0.95,
+                          n_resamples: int = 2000, seed: int = 0) -> dict[str, float]:
+    """Pearson or Spearman correlation of paired values with a percentile bootstrap interval
+    (pairs resampled together; pairs with a NaN dropped).
+
+    Resamples in which either variable is constant have no correlation and are left out;
+    ``n`` is the number of pairs and the interval is NaN with fewer than three.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    keep = ~(np.isnan(x) | np.isnan(y))
+    x, y = x[keep], y[keep]
+    nan = float("nan")
+    if method not in ("pearson", "spearman"):
+        raise ValueError(f"method = {method!r} is not allowed: expected 'pearson' or 'spearman'")
+    if method == "spearman":
+        x, y = stats.rankdata(x), stats.rankdata(y)
+
+    def corr(a, b):
+        a = a - a.mean(axis=-1, keepdims=True)
+        b = b - b.mean(axis=-1, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return (a * b).sum(axis=-1) / np.sqrt((a * a).sum(axis=-1) * (b * b).sum(axis=-1))
+
+    out = {"estimate": nan, "low": nan, "high": nan, "n": len(x)}
+    if len(x) < 3:
+        return out
+    out["estimate"] = float(corr(x, y))
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(x), size=(n_resamples, len(x)))
+    if method == "spearman":
+        rx = stats.rankdata(x[idx], axis=1)
+        ry = stats.rankdata(y[idx], axis=1)
+    else:
+        rx, ry = x[idx], y[idx]
+    values = corr(rx, ry)
+    values = values[~np.isnan(values)]
+    if len(values):
+        alpha = (1 - confidence) / 2
+        out["low"], out["high"] = (float(v) for v in np.quantile(values, [alpha, 1 - alpha],
+                                                                  method="inverted_cdf"))
+    return out
+
+
+def sobol_resamples(Y: np.ndarray, k: int, n_resamples: int = 1000,
+                    seed: int = 0) -> dict[str, np.ndarray]:
+    """First-order and total Sobol' indices with their bootstrap replicates.
+
+    ``Y`` is in the order of SALib's Sobol' sampler without second order (blocks of
+    A, AB_1..AB_k, B per base row); the estimators are SALib's (Saltelli et al. 2010, first
+    order; Jansen 1999, total) on centred outputs, so the point estimates equal
+    :func:`sobol_indices`. The bootstrap resamples base rows, keeping each row's A, AB and B
+    together, and returns the replicates so an analysis can put intervals on any function of
+    the indices with the same resamples: the sum of first-order indices (the additive share of
+    the variance), or a parameter's total index minus a dummy's.
+
+    Returns ``S1`` and ``ST`` (shape (k,)) and ``S1_boot`` and ``ST_boot`` (shape
+    (n_resamples, k)).
+    """
+    Y = np.asarray(Y, dtype=float)
+    if Y.size % (k + 2):
+        raise ValueError(f"Y has {Y.size} values: expected whole blocks of k + 2 = {k + 2}")
+    Y = (Y - Y.mean()).reshape(-1, k + 2)
+    A, AB, B = Y[:, 0], Y[:, 1:k + 1], Y[:, k + 1]
+
+    def indices(rows):
+        a, ab, b = A[rows], AB[rows], B[rows]
+        var = np.var(np.concatenate([a, b], axis=-1), axis=-1)[..., None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            s1 = np.mean(b[..., None] * (ab - a[..., None]), axis=-2) / var
+            st = 0.5 * np.mean((a[..., None] - ab) ** 2, axis=-2) / var
+        zero = var <= np.finfo(float).eps
+        return np.where(zero, 0.0, s1), np.where(zero, 0.0, st)
+
+    n = len(A)
+    s1, st = indices(np.arange(n))
+    rows = np.random.default_rng(seed).integers(0, n, size=(n_resamples, n))
+    s1_boot, st_boot = indices(rows)
+    return {"S1": s1, "ST": st, "S1_boot": s1_boot, "ST_boot": st_boot}

@@ -5,12 +5,14 @@
 * ``runs/part-NNNNNN.parquet`` while the sweep runs: completed runs in small batches, each
   written atomically (temporary file, fsync, rename), tagged with the spec hash;
 * ``timeseries/part-NNNNNN.parquet``: per-step metrics of the same batch, if the spec asks
-  for them (written *before* the runs part of the same number, which commits the batch);
-* ``runs.parquet`` and ``timeseries.parquet``: the consolidated tables, sorted by run_id,
-  written when every planned run is done (the parts are then removed);
+  for them, and ``records/part-NNNNNN.parquet``: the records of the spec's ``measure`` (both
+  written *before* the runs part of the same number, which commits the batch);
+* ``runs.parquet``, ``timeseries.parquet`` and ``records.parquet``: the consolidated tables,
+  sorted by run_id, written when every planned run is done (the parts are then removed);
 * ``manifest.json``: the spec and its hash, root seed, git commit, versions, start and end
   time, planned, completed and failed run counts;
-* ``report.md`` and ``report.png`` from ``python -m experiments report``.
+* ``report.md`` and ``report.png`` from ``python -m experiments report`` (an experiment with
+  its own analysis writes ``summary.md``, ``summary.json``, ``figure.png`` and ``figure.pdf``).
 
 Anything else, a part that cannot be read (truncated), or a part written for another spec is
 reported by file name (:class:`StoreError`), never silently read.
@@ -40,8 +42,11 @@ from .spec import Spec
 HASH_KEY = b"experiments.spec_hash"
 PART = re.compile(r"part-(\d{6})\.parquet")
 TMP = re.compile(r"\.part-\d{6}\.parquet\.tmp|\.[\w.-]+\.tmp")
-TOP_LEVEL = {"manifest.json", "runs.parquet", "timeseries.parquet", "report.md", "report.png",
-             "runs", "timeseries", ".lock"}
+TABLES = ("timeseries", "records")
+"""Per-run tables besides the runs table, each keyed by run_id."""
+REPORTS = {"report.md", "report.png", "summary.md", "summary.json", "figure.png", "figure.pdf"}
+TOP_LEVEL = {"manifest.json", "runs.parquet", "runs", ".lock", *REPORTS,
+             *TABLES, *(f"{t}.parquet" for t in TABLES)}
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -147,7 +152,10 @@ class ResultStore:
 
     @property
     def timeseries_path(self) -> Path:
-        return self.dir / "timeseries.parquet"
+        return self.table_path("timeseries")
+
+    def table_path(self, name: str) -> Path:
+        return self.dir / f"{name}.parquet"
 
     def _parts(self, sub: str) -> dict[int, Path]:
         folder = self.dir / sub
@@ -167,7 +175,7 @@ class ResultStore:
                 leftovers.append(p)
             elif p.name not in TOP_LEVEL:
                 foreign.append(p)
-            elif p.name in ("runs", "timeseries"):
+            elif p.name in ("runs", *TABLES):
                 if not p.is_dir():
                     foreign.append(p)
                     continue
@@ -280,7 +288,8 @@ class ResultStore:
             **info,
         }
         write_json(self.manifest_path, self.manifest)
-        self._next_part = max([*self._parts("runs"), *self._parts("timeseries"), 0]) + 1
+        self._next_part = max([*self._parts("runs"), *(k for t in TABLES for k in self._parts(t)),
+                               0]) + 1
         return done
 
     def _remove_all(self) -> None:
@@ -309,21 +318,25 @@ class ResultStore:
             table = self._read(self.runs_path)
             consolidated = set(table["run_id"])
             frames.append(table)
-        runs_parts, ts_parts = self._parts("runs"), self._parts("timeseries")
+        runs_parts = self._parts("runs")
+        table_parts = {t: self._parts(t) for t in TABLES}
         for k, path in runs_parts.items():
             part = self._read(path)
             if consolidated and set(part["run_id"]) <= consolidated:
                 if clean:
                     path.unlink()
-                    if k in ts_parts:
-                        ts_parts.pop(k).unlink()
+                    for parts in table_parts.values():
+                        if k in parts:
+                            parts.pop(k).unlink()
                 continue
             frames.append(part)
         if clean:
-            for k, path in ts_parts.items():
-                if k not in runs_parts:
-                    self.log(f"removing time-series part {path} whose batch never committed")
-                    path.unlink()
+            for t, parts in table_parts.items():
+                for k, path in parts.items():
+                    if k not in runs_parts:
+                        what = "time-series" if t == "timeseries" else t
+                        self.log(f"removing {what} part {path} whose batch never committed")
+                        path.unlink()
         if not frames:
             return pd.DataFrame({f.name: pd.Series(dtype=f.type.to_pandas_dtype())
                                  for f in runs_schema(self.spec)})
@@ -334,18 +347,20 @@ class ResultStore:
         return df.sort_values("run_id", ignore_index=True)
 
     # -- writing ---------------------------------------------------------------------
-    def write_batch(self, rows: list[dict], series: Iterable[pd.DataFrame] = ()) -> None:
-        """One batch: time-series part first, then the runs part that commits the batch."""
+    def write_batch(self, rows: list[dict], tables: Iterable[dict[str, pd.DataFrame]] = ()) -> None:
+        """One batch: the per-run tables' parts first, then the runs part that commits it."""
         if not rows:
             return
         k = self._next_part
         self._next_part += 1
-        series = [s for s in series if s is not None and len(s)]
-        if series:
-            ts = pd.concat(series, ignore_index=True)
-            (self.dir / "timeseries").mkdir(exist_ok=True)
-            write_parquet(pa.Table.from_pandas(ts, preserve_index=False),
-                          self.dir / "timeseries" / f"part-{k:06d}.parquet", self.hash)
+        tables = list(tables)
+        for name in TABLES:
+            frames = [t[name] for t in tables if t and t.get(name) is not None and len(t[name])]
+            if frames:
+                (self.dir / name).mkdir(exist_ok=True)
+                write_parquet(pa.Table.from_pandas(pd.concat(frames, ignore_index=True),
+                                                   preserve_index=False),
+                              self.dir / name / f"part-{k:06d}.parquet", self.hash)
         (self.dir / "runs").mkdir(exist_ok=True)
         table = pa.Table.from_pylist(rows, schema=runs_schema(self.spec))
         write_parquet(table, self.dir / "runs" / f"part-{k:06d}.parquet", self.hash)
@@ -362,18 +377,21 @@ class ResultStore:
             self.manifest.update(status="incomplete")
             write_json(self.manifest_path, self.manifest)
             return df
-        ts_parts = self._parts("timeseries")
-        if ts_parts:
-            ts = pd.concat([self._read(p) for p in ts_parts.values()], ignore_index=True)
-            if self.timeseries_path.exists():
-                ts = pd.concat([self._read(self.timeseries_path), ts], ignore_index=True)
-            ts = ts.drop_duplicates(["run_id", "step"], keep="last")
-            ts = ts.sort_values(["run_id", "step"], ignore_index=True)
-            write_parquet(pa.Table.from_pandas(ts, preserve_index=False), self.timeseries_path,
+        for name in TABLES:
+            parts = self._parts(name)
+            if not parts:
+                continue
+            new = pd.concat([self._read(p) for p in parts.values()], ignore_index=True)
+            if self.table_path(name).exists():
+                old = self._read(self.table_path(name))
+                new = pd.concat([old[~old["run_id"].isin(new["run_id"])], new], ignore_index=True)
+            new = new.sort_values(["run_id", "step"] if name == "timeseries" else "run_id",
+                                  kind="stable", ignore_index=True)
+            write_parquet(pa.Table.from_pandas(new, preserve_index=False), self.table_path(name),
                           self.hash)
         write_parquet(pa.Table.from_pandas(df, schema=runs_schema(self.spec), preserve_index=False),
                       self.runs_path, self.hash)
-        for sub in ("runs", "timeseries"):
+        for sub in ("runs", *TABLES):
             if (self.dir / sub).is_dir():
                 shutil.rmtree(self.dir / sub)
         self.manifest.update(status="complete", finished=now())
@@ -392,9 +410,13 @@ class ResultStore:
         return self.completed(), manifest
 
     def load_timeseries(self) -> pd.DataFrame | None:
-        if self.timeseries_path.exists():
-            return self._read(self.timeseries_path)
-        parts = self._parts("timeseries")
+        return self.load_table("timeseries")
+
+    def load_table(self, name: str) -> pd.DataFrame | None:
+        """A per-run table ("timeseries" or "records"), consolidated or from its parts."""
+        if self.table_path(name).exists():
+            return self._read(self.table_path(name))
+        parts = self._parts(name)
         if not parts:
             return None
         return pd.concat([self._read(p) for p in parts.values()], ignore_index=True)

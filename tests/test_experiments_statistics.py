@@ -98,3 +98,120 @@ def test_point_means_average_replicates_and_need_every_point():
     assert point_means(df, "y", 2).tolist() == [2.0, 5.0]
     with pytest.raises(ValueError, match=r"design point\(s\) \[2\]"):
         point_means(df, "y", 3)
+
+
+def test_cluster_bootstrap_hazard_ratio_widens_for_clustered_units():
+    from experiments.statistics import cluster_bootstrap_hazard_ratio, hazard_ratio
+
+    rng = np.random.default_rng(3)
+    n = 60
+    d_a, d_b = rng.exponential(10.0, n), rng.exponential(20.0, n)  # true HR(b vs a) = 0.5
+    durations = np.r_[d_a, d_b]
+    events = np.ones(2 * n, dtype=bool)
+    in_b = np.r_[np.zeros(n, bool), np.ones(n, bool)]
+    alone = cluster_bootstrap_hazard_ratio(durations, events, in_b, np.arange(2 * n),
+                                           n_resamples=400, seed=1)
+    plain = hazard_ratio(d_a, events[:n], d_b, events[n:])
+    assert alone["estimate"] == plain["estimate"]
+    assert alone["low"] < 0.5 < alone["high"]
+    # one cluster per unit: a little narrower than the log-rank interval, whose null
+    # variance overstates the spread of log HR away from HR = 1 (here by about 1.35)
+    ratio = np.log(alone["high"] / alone["low"]) / np.log(plain["high"] / plain["low"])
+    assert 0.55 < ratio < 1.1
+    # every unit copied 5 times into one cluster: same estimate, the log-rank interval
+    # shrinks by about sqrt(5) but the cluster bootstrap interval keeps its width
+    rep = np.repeat(np.arange(2 * n), 5)
+    copied = cluster_bootstrap_hazard_ratio(durations[rep], events[rep], in_b[rep], rep,
+                                            n_resamples=400, seed=1)
+    naive = hazard_ratio(durations[rep][~in_b[rep]], events[rep][~in_b[rep]],
+                         durations[rep][in_b[rep]], events[rep][in_b[rep]])
+    assert np.isclose(copied["estimate"], plain["estimate"], rtol=0.05)
+    wide, narrow = np.log(copied["high"] / copied["low"]), np.log(naive["high"] / naive["low"])
+    assert 0.75 < wide / np.log(alone["high"] / alone["low"]) < 1.33
+    assert wide > 1.5 * narrow
+    assert copied["n_valid"] == 400 and copied["clusters_a"] == copied["clusters_b"] == n
+
+
+def test_cluster_bootstrap_hazard_ratio_needs_two_clusters_a_side():
+    from experiments.statistics import cluster_bootstrap_hazard_ratio
+
+    out = cluster_bootstrap_hazard_ratio([1, 2, 3], [1, 1, 1], [False, True, True], [0, 1, 1])
+    assert np.isnan(out["low"]) and out["clusters_a"] == 1 and out["clusters_b"] == 1
+
+
+def test_elementary_effects_agree_with_salib_and_recover_coefficients():
+    from SALib.sample import morris
+
+    from experiments.statistics import elementary_effects
+
+    problem = {"num_vars": 3, "names": ["a", "b", "c"], "bounds": [[0, 1], [0, 2], [-1, 1]]}
+    X = morris.sample(problem, 12, num_levels=4, seed=5)
+    Y = 3 * X[:, 0] - X[:, 1] + X[:, 0] * X[:, 2]
+    ee = elementary_effects(problem, X, Y)
+    assert ee.shape == (12, 3)
+    t = morris_indices(problem, X, Y).set_index("parameter")
+    assert np.abs(ee).mean(axis=0) == pytest.approx(t["mu_star"].to_numpy(), abs=1e-9)
+    assert ee.mean(axis=0) == pytest.approx(t["mu"].to_numpy(), abs=1e-9)
+    assert ee[:, 1] == pytest.approx(np.full(12, -2.0))  # linear: coefficient x range
+    with pytest.raises(ValueError, match="whole trajectories"):
+        elementary_effects(problem, X[:-1], Y[:-1])
+
+
+def test_bootstrap_interval_covers_the_mean_and_handles_degenerate_input():
+    from experiments.statistics import bootstrap_interval
+
+    x = np.random.default_rng(3).normal(2.0, 1.0, 400)
+    r = bootstrap_interval(x, seed=1)
+    assert r["estimate"] == pytest.approx(x.mean())
+    half = 1.96 * x.std(ddof=1) / np.sqrt(len(x))  # the normal-theory half-width
+    assert r["high"] - r["low"] == pytest.approx(2 * half, rel=0.15)
+    assert r["low"] < x.mean() < r["high"]
+    assert bootstrap_interval(x, seed=1) == r  # fixed seed: reproducible
+    same = bootstrap_interval([0.5, 0.5, 0.5])
+    assert (same["low"], same["high"]) == (0.5, 0.5)
+    one = bootstrap_interval([1.0, np.nan])
+    assert one["estimate"] == 1.0 and np.isnan(one["low"]) and one["n"] == 1
+    assert np.isnan(bootstrap_interval([])["estimate"])
+    # a median over partly unreached (infinite) times
+    assert bootstrap_interval([3.0, np.inf, np.inf], np.median)["estimate"] == np.inf
+
+
+def test_bootstrap_correlation_matches_scipy_and_brackets_the_truth():
+    from scipy import stats as sps
+
+    from experiments.statistics import bootstrap_correlation
+
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=500)
+    y = 0.6 * x + 0.8 * rng.normal(size=500)  # population Pearson correlation 0.6
+    p = bootstrap_correlation(x, y, method="pearson", seed=2)
+    s = bootstrap_correlation(x, y, seed=2)
+    assert p["estimate"] == pytest.approx(sps.pearsonr(x, y)[0])
+    assert s["estimate"] == pytest.approx(sps.spearmanr(x, y)[0])
+    assert p["low"] < 0.6 < p["high"] and p["high"] - p["low"] < 0.15
+    assert bootstrap_correlation(-x, y, seed=2)["high"] < 0
+    assert np.isnan(bootstrap_correlation([1, 2], [2, 1])["estimate"])
+    with pytest.raises(ValueError):
+        bootstrap_correlation(x, y, method="kendall")
+
+
+def test_sobol_resamples_match_salib_and_cover_the_ishigami_indices():
+    from SALib.sample import sobol
+    from SALib.test_functions import Ishigami
+
+    from experiments.statistics import sobol_resamples
+
+    problem = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * 3}
+    X = sobol.sample(problem, 1024, calc_second_order=False, seed=1)
+    Y = Ishigami.evaluate(X)
+    r = sobol_resamples(Y, 3, n_resamples=300, seed=2)
+    t = sobol_indices(problem, Y, seed=1)
+    assert r["S1"] == pytest.approx(t["S1"].to_numpy(), abs=1e-9)
+    assert r["ST"] == pytest.approx(t["ST"].to_numpy(), abs=1e-9)
+    assert r["S1_boot"].shape == (300, 3)
+    low, high = np.quantile(r["ST_boot"], [0.025, 0.975], axis=0)
+    assert (low < [0.5576, 0.4424, 0.2437]).all() and (high > [0.5576, 0.4424, 0.2437]).all()
+    additive = r["S1_boot"].sum(axis=1)  # Ishigami: S1 sum = 0.756
+    assert np.quantile(additive, 0.025) < 0.756 < np.quantile(additive, 0.975)
+    with pytest.raises(ValueError, match="whole blocks"):
+        sobol_resamples(Y[:-1], 3)

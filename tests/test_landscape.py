@@ -453,3 +453,50 @@ def test_cli_bad_arguments_exit_with_code_2_and_a_message(args):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.strip()
+
+
+FURNAS_SYRIA = DATA / "landscape_furnas_syria"
+
+
+@pytest.mark.parametrize(
+    ("sizes_file", "side_b", "expected_energy"),
+    [
+        ("sizes.csv", {"Tur", "ISIS", "Nursa"}, -83200.0),
+        ("sizes_weak_syria.csv", {"ISIS", "Nursa"}, -65600.0),
+    ],
+)
+def test_furnas_syria_case_matches_the_repository_optimum(sizes_file, side_b, expected_energy):
+    """Independent implementation, informal data (not a published paper's table).
+
+    Inputs and stated optimum from github.com/alexanderfurnas/Landscape_Theory
+    (commit 80515b4): Pairwise_propensity_Feb_20.csv minus 3, Actor_data.csv /
+    Actor_data_weaksyria.csv; the 'Optimal' rows of
+    Landscape_Favored_Alignments[_weaksyria]_2016-02-20.csv (rows 891 / 976,
+    energies -83200 / -65600, the only configurations flagged as local minima).
+    See tests/data/landscape_furnas_syria/README.md.
+    """
+    names, propensity = read_propensity_csv(FURNAS_SYRIA / "propensity.csv")
+    sizes = read_sizes_csv(FURNAS_SYRIA / sizes_file, names)
+    stated = [1 if name in side_b else 0 for name in names]
+    result = exact_minima(propensity, sizes)
+    assert result.partitions.tolist() == [stated]
+    assert result.energy == pytest.approx(expected_energy)
+    minima = local_minima_and_basins(propensity, sizes)
+    assert [(m.labels.tolist(), m.basin_size) for m in minima] == [(stated, 1024)]
+    assert nash_stability(stated, propensity, sizes).stable
+
+
+def test_furnas_syria_energies_match_the_repository_results_file():
+    """Spot checks against Landscape_Results_2016-02-20.csv (alignment 1 -> 0, 2 -> 1)."""
+    names, propensity = read_propensity_csv(FURNAS_SYRIA / "propensity.csv")
+    sizes = read_sizes_csv(FURNAS_SYRIA / "sizes.csv", names)
+    rows = {
+        (1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2): -4200.0,     # row 1
+        (1, 2, 2, 1, 1, 2, 2, 2, 1, 2, 1): -65000.0,    # row 330
+        (1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 1): -82400.0,    # row 976
+        (1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1): -80000.0,    # row 1018
+        (1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1): 0.0,         # row 1024
+    }
+    for alignment, stated_energy in rows.items():
+        labels = [side - 1 for side in alignment]
+        assert energy(labels, propensity, sizes) == pytest.approx(stated_energy)

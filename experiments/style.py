@@ -1,0 +1,91 @@
+"""One look for every experiment figure: single-column width, readable type, colour-blind-safe.
+
+Colours are the Okabe-Ito palette (Okabe and Ito 2008), safe for the common colour-vision
+deficiencies; sequential maps are viridis/cividis. Figures are sized for one journal column
+(3.5 in, 89 mm) and saved as PNG (for the README) and PDF (for papers) without timestamps, so
+a rebuilt figure does not differ from the committed one only by its date.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
+             "#000000")
+"""Blue, vermillion, bluish green, reddish purple, orange, sky blue, yellow, black."""
+SEQUENTIAL = "viridis"
+DIVERGING = "RdBu_r"
+COLUMN = 3.5  # inches: one journal column
+DOUBLE = 7.2  # inches: two columns
+
+RC = {
+    "font.size": 8,
+    "axes.titlesize": 8,
+    "axes.labelsize": 8,
+    "xtick.labelsize": 7,
+    "ytick.labelsize": 7,
+    "legend.fontsize": 7,
+    "legend.frameon": False,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO),
+    "lines.linewidth": 1.3,
+    "figure.dpi": 100,
+    "savefig.dpi": 200,
+    "savefig.bbox": "tight",
+    "pdf.fonttype": 42,
+    "image.cmap": SEQUENTIAL,
+}
+
+
+@contextmanager
+def style():
+    """Apply the house style inside a ``with`` block."""
+    with plt.rc_context(RC):
+        yield
+
+
+def figure(nrows: int = 1, ncols: int = 1, width: float = COLUMN, height: float | None = None,
+           **kw):
+    """A figure and axes in the house style (height defaults to 0.75 x width per row)."""
+    with style():
+        height = height or 0.75 * width / max(ncols, 1) * nrows * (1.0 if ncols == 1 else 1.25)
+        fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), **kw)
+    fig.set_layout_engine("constrained")
+    return fig, axes
+
+
+def band(ax, x, mean, low, high, label: str | None = None, color=None, **kw):
+    """A line with its confidence band."""
+    (line,) = ax.plot(x, mean, label=label, color=color, **kw)
+    ax.fill_between(x, low, high, color=line.get_color(), alpha=0.2, linewidth=0)
+    return line
+
+
+def panel_label(ax, text: str) -> None:
+    """A bold panel letter in the upper-left corner, outside the axes."""
+    ax.text(-0.02, 1.02, text, transform=ax.transAxes, fontweight="bold", ha="right",
+            va="bottom", fontsize=9)
+
+
+def save(fig, stem: str | Path) -> tuple[Path, Path]:
+    """Write ``stem.png`` and ``stem.pdf`` (atomically, without timestamps)."""
+    from .store import atomic_write_bytes
+
+    stem = Path(stem)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    paths = []
+    with style():
+        for ext, meta in (("png", {"Software": None}), ("pdf", {"CreationDate": None,
+                                                                "Producer": None})):
+            path = stem.with_suffix(f".{ext}")
+            atomic_write_bytes(path, lambda tmp, ext=ext, meta=meta:
+                               fig.savefig(tmp, format=ext, metadata=meta))
+            paths.append(path)
+    return tuple(paths)

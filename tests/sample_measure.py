@@ -1,0 +1,17 @@
+"""A measure function for the engine's tests: extra outcomes and per-run records."""
+
+import numpy as np
+
+
+def measure(model):
+    """The number of groups, the largest group's share, and one record per group."""
+    sizes = np.asarray(model.state.sizes, dtype=float)
+    return {"groups_measured": float(len(sizes)), "largest_group_share": sizes.max() / sizes.sum(),
+            "records": {"group": np.arange(len(sizes)), "size": sizes}}
+
+
+measure.outcomes = ("groups_measured", "largest_group_share")
+
+
+def not_a_measure(model):
+    return {}
