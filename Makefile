@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench clean-venv
+.PHONY: run test bench dashboard reproduce reproduce-quick clean-venv
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c "import venv, ensurepip" 2>/dev/null || { \
@@ -20,12 +20,32 @@ run: $(STAMP)
 	$(BIN)/python -m model quickstart --out results/quickstart
 
 test: $(STAMP)
+	@test -x /usr/bin/chromium || { \
+	  echo "chromium is missing (the dashboard's browser tests need it); installing it with apt-get"; \
+	  apt-get update -qq && apt-get install -y -qq chromium; }
 	$(BIN)/python -m pytest -q
+
+# Every experiment at full scale (see results/README.md for the time each takes), or tiny.
+reproduce: $(STAMP)
+	$(BIN)/python -m experiments reproduce
+	@echo "results and figures: results/README.md"
+
+reproduce-quick: $(STAMP)
+	$(BIN)/python -m experiments reproduce --quick
+	@echo "quick results (not evidence, for checking the pipeline): results/README-quick.md"
+
+# The workshop dashboard; HOST=0.0.0.0 shows it to other machines (no authentication).
+HOST = 127.0.0.1
+PORT = 8765
+dashboard: $(STAMP)
+	@echo "Dashboard at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	$(BIN)/solara run dashboards/app.py --host $(HOST) --port $(PORT) --production
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_step.py
 	$(BIN)/python benchmarks/bench_landscape.py
 	$(BIN)/python benchmarks/bench_sweep.py
+	$(BIN)/python benchmarks/bench_dashboard.py
 
 clean-venv:
 	rm -rf $(VENV)
