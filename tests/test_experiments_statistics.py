@@ -215,3 +215,26 @@ def test_sobol_resamples_match_salib_and_cover_the_ishigami_indices():
     assert np.quantile(additive, 0.025) < 0.756 < np.quantile(additive, 0.975)
     with pytest.raises(ValueError, match="whole blocks"):
         sobol_resamples(Y[:-1], 3)
+
+
+def test_stratified_bootstrap_difference_keeps_the_cells_fixed():
+    from experiments.statistics import bootstrap_difference, stratified_bootstrap_difference
+
+    # four cells that differ a lot (0 or 1 outcome almost everywhere) and a small, constant
+    # shift of one run in ten inside each: pooled resampling mixes cells and is much wider
+    rng = np.random.default_rng(0)
+    cells = np.repeat(np.arange(4), 40)
+    base = (cells >= 2).astype(float)
+    a = base.copy()
+    b = base.copy()
+    flip = rng.choice(np.flatnonzero(cells == 2), 16, replace=False)
+    b[flip] = 0.0  # cell 2 loses 16 of 40: a mean shift of -0.1 over the four cells
+    strat = stratified_bootstrap_difference(a, b, cells, cells, n_resamples=2000, seed=1)
+    pooled = bootstrap_difference(a, b, np.mean, n_resamples=2000, seed=1)
+    assert np.isclose(strat["estimate"], -0.1) and np.isclose(pooled["estimate"], -0.1)
+    assert strat["strata"] == 4
+    assert strat["low"] < -0.1 < strat["high"] < 0
+    assert (strat["high"] - strat["low"]) < 0.6 * (pooled["high"] - pooled["low"])
+    # a stratum present in one arm only does not count
+    out = stratified_bootstrap_difference([1.0, 0.0], [1.0, 1.0], [0, 1], [0, 2])
+    assert out["strata"] == 1 and out["estimate"] == 0.0
