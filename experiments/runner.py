@@ -65,7 +65,7 @@ def execute(task: Task) -> Result:
     try:
         model = AllianceModel(seed=task.seed, scenario=task.scenario, **task.params)
         model.run(task.steps)
-        out = outcomes(model)
+        out = outcomes(model, task.outcomes)
         if task.measure is not None:
             from .spec import load_measure
 

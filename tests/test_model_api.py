@@ -69,3 +69,15 @@ def test_run_outcomes_have_the_declared_keys():
     assert list(out) == [*RUN_OUTCOMES, *(f"final_{m}" for m in METRICS), "wall_time"]
     assert 0.0 <= out["renewal_share"] <= 1.0
     assert not out["median_alliance_lifetime"] < 0  # NaN when no alliance formed
+
+
+def test_outcomes_asked_for_by_name_equal_the_full_set():
+    from model.run import outcomes
+
+    model = AllianceModel(seed=4, n_groups=20).run(40)
+    full = outcomes(model)
+    for names in (("faultline_strength",), ("median_alliance_lifetime", "contracts_signed"),
+                  ("final_hostility",)):
+        some = outcomes(model, names)
+        assert all(np.array_equal(some[n], full[n], equal_nan=True) for n in names)
+    assert "faultline_strength" not in outcomes(model, ("contracts_signed",))
