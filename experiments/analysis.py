@@ -172,6 +172,11 @@ def markdown(analysis: Analysis, module: ModuleType, data: ExperimentData,
             f"git commit `{str(m.get('git_commit'))[:12]}`", ""]
     for name, table in analysis.tables.items():
         out += [f"## {name}", "", _md(table), ""]
+    if analysis.numbers:
+        out += ["## Other numbers", "", "| name | value |", "|---|---|"]
+        out += [f"| {k} | {_fmt(v) if isinstance(v, (int, float)) else v} |"
+                for k, v in sorted(analysis.numbers.items())]
+        out.append("")
     if len(data.failed):
         out += ["## Failed runs", "", f"{len(data.failed)} run(s) raised and are left out; "
                 "first errors:", ""]

@@ -12,7 +12,13 @@
   (the phase boundary), with a bootstrap interval;
 * :func:`mean_band`: the mean of a per-step series over runs, with a t interval, per step;
 * :func:`hazard_ratio`: the log-rank (Mantel-Haenszel) hazard ratio of two groups of
-  censored durations, with its interval.
+  censored durations, with its interval, and :func:`cluster_bootstrap_hazard_ratio`, its
+  interval from resampling whole runs (alliances of one run are not independent);
+* :func:`elementary_effects` and :func:`sobol_resamples`: per-trajectory Morris effects and
+  bootstrap resamples of Sobol' indices (to compare parameters with a dummy's noise floor);
+* :func:`bootstrap_interval`, :func:`bootstrap_correlation` and
+  :func:`stratified_bootstrap_difference`: intervals of a statistic, of a rank correlation,
+  and of a difference between two arms resampled within the cells of a design.
 """
 
 from __future__ import annotations
@@ -228,6 +234,10 @@ def hazard_ratio(durations_a, events_a, durations_b, events_b,
         z = stats.norm.ppf(0.5 + confidence / 2)
         se = 1 / np.sqrt(v)
         chi2 = (o_b - e_b_sum) ** 2 / v
+    if o_a == 0 or o_b == 0:  # no events on one side: the ratio is 0 or inf, its interval open
+        return {"estimate": float(hr), "low": float("nan"), "high": float("nan"),
+                "p_value": float(stats.chi2.sf(chi2, 1)) if v > 0 else float("nan"),
+                "events_a": int(o_a), "events_b": int(o_b)}
     return {"estimate": float(hr), "low": float(np.exp(np.log(hr) - z * se)),
             "high": float(np.exp(np.log(hr) + z * se)),
             "p_value": float(stats.chi2.sf(chi2, 1)), "events_a": int(o_a), "events_b": int(o_b)}

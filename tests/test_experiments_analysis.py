@@ -121,3 +121,10 @@ def test_reproduce_refuses_an_unknown_experiment(capsys, tmp_path):
     assert cli.main(["reproduce", "--quick", "--only", "e0_nothing", "--results",
                      str(tmp_path)]) == 2
     assert "unknown experiment(s) e0_nothing" in capsys.readouterr().err
+
+
+def test_hazard_ratio_with_no_events_on_one_side_has_an_open_interval(recwarn):
+    hr = hazard_ratio([1, 2, 3], [1, 1, 0], [2, 3, 4], [0, 0, 0])
+    assert hr["estimate"] == 0.0 and np.isnan(hr["low"]) and np.isnan(hr["high"])
+    assert hr["events_a"] == 2 and hr["events_b"] == 0
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
