@@ -17,23 +17,41 @@ from __future__ import annotations
 import numpy as np
 
 
-def component_roots(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def component_roots(n: int, a: np.ndarray, b: np.ndarray, roots: np.ndarray | None = None) -> np.ndarray:
     """Smallest member of each group's connected component (hook-and-jump, O(log n) rounds).
 
     Each edge hooks the larger of its two roots under the smaller, so parent[x] <= x always
-    holds and each component ends rooted at its smallest member.
+    holds and each component ends rooted at its smallest member. Given the ``roots`` of a
+    graph, returns those of that graph plus the edges (a, b), so added edges cost only
+    their own number.
     """
-    parent = np.arange(n)
+    parent = np.arange(n) if roots is None else roots.copy()
     while True:
         pa, pb = parent[a], parent[b]
-        if np.array_equal(pa, pb):
+        apart = pa != pb
+        if not apart.any():
             return parent
+        # An edge inside one tree never hooks again (trees only merge): drop it.
+        a, b, pa, pb = a[apart], b[apart], pa[apart], pb[apart]
         np.minimum.at(parent, np.maximum(pa, pb), np.minimum(pa, pb))
         while True:
             jumped = parent[parent]
             if np.array_equal(jumped, parent):
                 break
             parent = jumped
+
+
+def labels_from_roots(root: np.ndarray, min_size: int = 2) -> np.ndarray:
+    """Component labels (ordered by smallest member) from component roots, -1 for
+    components smaller than ``min_size`` (and for groups alone)."""
+    n = len(root)
+    keep = np.bincount(root, minlength=n)[root] >= max(min_size, 2)
+    if not np.any(keep):
+        return np.full(n, -1, dtype=np.int64)
+    kept_roots = np.flatnonzero(keep & (root == np.arange(n)))  # a root is its own parent
+    relabel = np.full(n, -1, dtype=np.int64)
+    relabel[kept_roots] = np.arange(len(kept_roots))
+    return np.where(keep, relabel[root], -1)
 
 
 def components(n: int, a: np.ndarray, b: np.ndarray, min_size: int = 2) -> np.ndarray:
@@ -43,12 +61,7 @@ def components(n: int, a: np.ndarray, b: np.ndarray, min_size: int = 2) -> np.nd
     """
     if len(a) == 0:
         return np.full(n, -1, dtype=np.int64)
-    root = component_roots(n, a, b)
-    keep = np.bincount(root, minlength=n)[root] >= max(min_size, 2)
-    kept_roots = np.unique(root[keep])
-    relabel = np.full(n, -1, dtype=np.int64)
-    relabel[kept_roots] = np.arange(len(kept_roots))
-    return np.where(keep, relabel[root], -1)
+    return labels_from_roots(component_roots(n, a, b), min_size)
 
 
 def alliance_shares(labels: np.ndarray, sizes: np.ndarray) -> np.ndarray:
@@ -62,7 +75,11 @@ def alliance_shares(labels: np.ndarray, sizes: np.ndarray) -> np.ndarray:
 def stable_components(n: int, a: np.ndarray, b: np.ndarray, sizes: np.ndarray, min_size: int,
                       min_share: float) -> np.ndarray:
     """Components of the given (renewed, active) contracts that are big enough to count."""
-    labels = components(n, a, b, min_size)
+    return big_enough(components(n, a, b, min_size), sizes, min_share)
+
+
+def big_enough(labels: np.ndarray, sizes: np.ndarray, min_share: float) -> np.ndarray:
+    """Keep the labelled components with at least ``min_share`` of the population, relabelled."""
     if not np.any(labels >= 0):
         return labels
     share = alliance_shares(labels, sizes)

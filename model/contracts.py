@@ -23,7 +23,9 @@ def virtuous_pairs(i: np.ndarray, j: np.ndarray, outcome: np.ndarray,
     v = outcome == VIRTUOUS
     a = np.minimum(i[v], j[v])
     b = np.maximum(i[v], j[v])
-    keys = np.unique(a * n + b)
+    keys = np.sort(a * n + b)
+    if len(keys) > 1:  # np.unique, with less overhead
+        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
     return keys // n, keys % n
 
 
@@ -37,7 +39,8 @@ def pair_terms(a: np.ndarray, b: np.ndarray, sides: np.ndarray, salience: np.nda
     """The fixed terms of a pair's contract, read off their identities."""
     sa, sb = sides[a], sides[b]
     if len(economic_axes):
-        complementarity = np.mean(sa[:, economic_axes] != sb[:, economic_axes], axis=1)
+        complementarity = ((sa[:, economic_axes] != sb[:, economic_axes]).sum(axis=1, dtype=np.float64)
+                           / len(economic_axes))  # the mean, less overhead
     else:
         complementarity = np.zeros(len(a))
     if nature_axis >= 0:
@@ -64,16 +67,16 @@ def sign(contracts: Contracts, a: np.ndarray, b: np.ndarray, t: int, term: int,
     )
 
 
-def residual_domination(contracts: Contracts, idx: np.ndarray) -> np.ndarray:
-    """Domination left unmitigated inside each pair, both directions."""
+def residual_domination(contracts: Contracts, rows: np.ndarray) -> np.ndarray:
+    """Domination left unmitigated inside each pair, both directions (rows of the live columns)."""
     c = contracts
-    return c.dom_ab[idx] * (1.0 - c.mit_ab[idx]) + c.dom_ba[idx] * (1.0 - c.mit_ba[idx])
+    return (c.live("dom_ab")[rows] * (1.0 - c.live("mit_ab")[rows])
+            + c.live("dom_ba")[rows] * (1.0 - c.live("mit_ba")[rows]))
 
 
 def due_now(contracts: Contracts, t: int) -> np.ndarray:
-    """Active contracts that reach a punctuation point at step t, in id order."""
-    ids = contracts.active_ids
-    return ids[contracts.due[ids] == t]
+    """Active contracts that reach a punctuation point at step t: their live rows, in id order."""
+    return np.flatnonzero(contracts.live("due") == t)
 
 
 def renewal_ok(min_trust: np.ndarray, threshold: np.ndarray, residual: np.ndarray,
@@ -82,19 +85,18 @@ def renewal_ok(min_trust: np.ndarray, threshold: np.ndarray, residual: np.ndarra
     return (min_trust >= threshold) & (residual <= max_residual)
 
 
-def renew(contracts: Contracts, idx: np.ndarray, t: int, term: int) -> None:
-    """Extend contracts by a term (column views write through to the store)."""
-    first = contracts.first_renewal
-    if np.any(first[idx] < 0):
+def renew(contracts: Contracts, rows: np.ndarray, t: int, term: int) -> None:
+    """Extend contracts (rows of the live columns) by a term; a first renewal is dated."""
+    if contracts.date_first_renewal(rows, t):
         contracts.renewed_version += 1
-    contracts.renewals[idx] += 1
-    first[idx] = np.where(first[idx] < 0, t, first[idx])
-    contracts.due[idx] = t + term
+    contracts.live("renewals")[rows] += 1
+    contracts.live("due")[rows] = t + term
 
 
-def lapse(contracts: Contracts, idx: np.ndarray, t: int, trust: np.ndarray, cost: float) -> None:
-    """End contracts; each party loses ``cost`` of the way to full distrust of the other."""
-    contracts.end(idx, t)
-    a, b = contracts.a[idx], contracts.b[idx]
+def lapse(contracts: Contracts, rows: np.ndarray, t: int, trust: np.ndarray, cost: float) -> None:
+    """End contracts (rows of the live columns); each party loses ``cost`` of the way to
+    full distrust of the other."""
+    a, b = contracts.live("a")[rows], contracts.live("b")[rows]
+    contracts.end(contracts.active_ids[rows], t)
     trust[a, b] -= cost * (1.0 + trust[a, b])
     trust[b, a] -= cost * (1.0 + trust[b, a])

@@ -70,9 +70,10 @@ def remember_contacts(contacts: np.ndarray, contact_next: np.ndarray,
         return
     who = np.column_stack([i, j]).ravel()
     partner = np.column_stack([j, i]).ravel()
-    rev_who = who[::-1]
-    groups, first = np.unique(rev_who, return_index=True)
-    last_partner = partner[::-1][first]
+    last = np.full(len(contact_next), -1)
+    np.maximum.at(last, who, np.arange(len(who)))  # position of each group's last encounter
+    groups = np.flatnonzero(last >= 0)
+    last_partner = partner[last[groups]]
     slot = contact_next[groups]
     contacts[groups, slot] = last_partner
     contact_next[groups] = (slot + 1) % contacts.shape[1]

@@ -67,6 +67,8 @@ class AllianceModel(mesa.Model):
         self.largest_stable_share = 0.0
         self._alliance_version = s.contracts.version
         self._stable_version = s.contracts.renewed_version
+        self._components_seen = (-1, -1, 0)  # (ended_version, renewed_ended_version, store size)
+        self._roots = self._stable_roots = None  # component roots the labels were made from
         self.groups = [Group(self, i) for i in range(s.n)]
         self.movements = [Movement(self, m) for m in range(s.m)]
         self._base_domination = mean_domination(s.sides, s.salience, s.sizes)
@@ -145,14 +147,15 @@ class AllianceModel(mesa.Model):
         ci, cj = self._codes[i], self._codes[j]
         d_ij = self._dom_table[ci, cj]
         d_ji = self._dom_table[cj, ci]
-        k = s.contracts.lookup(i, j)
+        c = s.contracts
+        k = c.lookup(i, j)
         has = k >= 0
         if np.any(has):
-            c = s.contracts
-            kk = k[has]
-            i_is_a = i[has] == c.a[kk]
-            mit_ij = np.where(i_is_a, c.mit_ab[kk], c.mit_ba[kk])
-            mit_ji = np.where(i_is_a, c.mit_ba[kk], c.mit_ab[kk])
+            rows = c.positions(k[has])
+            i_is_a = i[has] == c.live("a")[rows]
+            mit_ab, mit_ba = c.live("mit_ab")[rows], c.live("mit_ba")[rows]
+            mit_ij = np.where(i_is_a, mit_ab, mit_ba)
+            mit_ji = np.where(i_is_a, mit_ba, mit_ab)
             d_ij[has] *= 1.0 - mit_ij
             d_ji[has] *= 1.0 - mit_ji
         return d_ij + d_ji
@@ -187,39 +190,39 @@ class AllianceModel(mesa.Model):
         """
         p, s = self.params, self.state
         c = s.contracts
-        active = c.active_ids
-        a, b = c.a[active], c.b[active]
+        a, b = c.live("a"), c.live("b")
+        dom_ab, dom_ba, mit_ab, mit_ba = (c.live("dom_ab"), c.live("dom_ba"), c.live("mit_ab"),
+                                          c.live("mit_ba"))
         if p.enable_structural_change:
-            c.mit_ab[active] = structural_change.mitigate(c.mit_ab[active], c.dom_ab[active],
-                                                          s.openness[a], p.mitigation_rate)
-            c.mit_ba[active] = structural_change.mitigate(c.mit_ba[active], c.dom_ba[active],
-                                                          s.openness[b], p.mitigation_rate)
+            mit_ab[:] = structural_change.mitigate(mit_ab, dom_ab, s.openness[a], p.mitigation_rate)
+            mit_ba[:] = structural_change.mitigate(mit_ba, dom_ba, s.openness[b], p.mitigation_rate)
         if p.enable_lip_service:
-            trust.erode(s.trust, b, a, structural_change.lip_service(
-                c.dom_ab[active], c.mit_ab[active], p.lip_service_rate))
-            trust.erode(s.trust, a, b, structural_change.lip_service(
-                c.dom_ba[active], c.mit_ba[active], p.lip_service_rate))
+            trust.erode(s.trust, b, a, structural_change.lip_service(dom_ab, mit_ab, p.lip_service_rate))
+            trust.erode(s.trust, a, b, structural_change.lip_service(dom_ba, mit_ba, p.lip_service_rate))
         if p.enable_economic_articulation:
-            comp = c.complementarity[active]
-            c.interdependence[active] = economy.interdependence(c.interdependence[active], comp,
-                                                                p.interdependence_rate)
+            comp = c.live("complementarity")
+            inter = c.live("interdependence")
+            inter[:] = economy.interdependence(inter, comp, p.interdependence_rate)
             s.resources = s.resources + economy.gains(s.n, a, b, comp, p.economic_gain)
         s.resources = economy.consume(s.resources, p.resource_decay)
         due = contracts.due_now(c, t)
         just_lapsed = np.zeros(0, dtype=np.int64)
         if len(due):
-            relief = common_enemy.threshold_relief(p.enemy_effect, enemy, c.shares_enemy[due])
-            threshold = p.renewal_threshold - p.interdependence_weight * c.interdependence[due] - relief
-            ok = contracts.renewal_ok(contracts.mutual_trust(s.trust, c.a[due], c.b[due]), threshold,
+            relief = common_enemy.threshold_relief(p.enemy_effect, enemy, c.live("shares_enemy")[due])
+            threshold = p.renewal_threshold - p.interdependence_weight * c.live("interdependence")[due] - relief
+            ok = contracts.renewal_ok(contracts.mutual_trust(s.trust, a[due], b[due]), threshold,
                                       contracts.residual_domination(c, due), p.renewal_max_domination)
+            lapsed = due[~ok]
+            just_lapsed = a[lapsed] * s.n + b[lapsed]
             contracts.renew(c, due[ok], t, p.contract_term)
-            contracts.lapse(c, due[~ok], t, s.trust, p.lapse_cost)
-            just_lapsed = c.a[due[~ok]] * s.n + c.b[due[~ok]]
+            contracts.lapse(c, lapsed, t, s.trust, p.lapse_cost)
             self._counts["renewed"] += int(ok.sum())
             self._counts["lapsed"] += int((~ok).sum())
         if p.enable_contracts:
             a, b = contracts.virtuous_pairs(i, j, outcome, s.n)
-            fresh = (c.lookup(a, b) < 0) & ~np.isin(a * s.n + b, just_lapsed)
+            fresh = c.lookup(a, b) < 0
+            if len(just_lapsed):
+                fresh &= ~np.isin(a * s.n + b, just_lapsed)
             a, b = a[fresh], b[fresh]
             terms = contracts.pair_terms(a, b, s.sides, s.salience, self._economic_axes,
                                          p.enemy_axis, self._nature_axis)
@@ -235,9 +238,8 @@ class AllianceModel(mesa.Model):
         if not p.enable_commons:
             return
         c = s.contracts
-        ids = c.active_ids
-        voice = commons.voice(s.n, c.a[ids], c.b[ids], c.mit_ab[ids], c.mit_ba[ids],
-                              c.nature_voice_ab[ids], c.nature_voice_ba[ids])
+        voice = commons.voice(s.n, c.live("a"), c.live("b"), c.live("mit_ab"), c.live("mit_ba"),
+                              c.live("nature_voice_ab"), c.live("nature_voice_ba"))
         nature_side = (s.sides[:, self._nature_axis] == 1.0) if self._nature_axis >= 0 \
             else np.zeros(s.n, dtype=bool)
         take = commons.extraction(s.sizes, nature_side, voice, p.extraction_rate,
@@ -256,19 +258,42 @@ class AllianceModel(mesa.Model):
 
     def update_alliances(self) -> None:
         """Alliances are components of active contracts; recomputed only when contracts
-        changed (stable alliances: when the set of active, renewed contracts changed)."""
+        changed (stable alliances: when the set of active, renewed contracts changed).
+
+        While no contract ended, the contract graphs only grew: the components are then
+        updated from their previous roots with the new edges alone (the same result). Labels
+        are a function of the roots, so they are relabelled only when the roots changed."""
         p, s = self.params, self.state
         c = s.contracts
-        active = c.active_ids
+        a, b = c.live("a"), c.live("b")
+        ended, renewed_ended, size = self._components_seen
         if c.version != self._alliance_version:
             self._alliance_version = c.version
-            s.alliance = alliances.components(s.n, c.a[active], c.b[active])
+            if c.ended_version == ended and self._roots is not None:
+                new = slice(c.positions(size), None)  # live ids are ascending: the newest last
+                roots = alliances.component_roots(s.n, a[new], b[new], self._roots)
+            else:
+                roots = alliances.component_roots(s.n, a, b)
+            if self._roots is None or not np.array_equal(roots, self._roots):
+                s.alliance = alliances.labels_from_roots(roots)
+            self._roots = roots
+        fresh = c.take_first_renewed()
+        self._components_seen = (c.ended_version, c.renewed_ended_version, c.size)
         if c.renewed_version == self._stable_version:
             return
         self._stable_version = c.renewed_version
-        s.stable_alliance = alliances.stable_labels(s.n, c.a[active], c.b[active], c.renewals[active], s.sizes,
-                                                    p.stable_alliance_min_size,
-                                                    p.stable_alliance_min_share)
+        if c.renewed_ended_version == renewed_ended and self._stable_roots is not None:
+            new = c.positions(fresh)
+            roots = alliances.component_roots(s.n, a[new], b[new], self._stable_roots)
+        else:
+            renewed = c.live("renewals") > 0
+            roots = alliances.component_roots(s.n, a[renewed], b[renewed])
+        if self._stable_roots is not None and np.array_equal(roots, self._stable_roots):
+            return
+        self._stable_roots = roots
+        s.stable_alliance = alliances.big_enough(
+            alliances.labels_from_roots(roots, p.stable_alliance_min_size),
+            s.sizes, p.stable_alliance_min_share)
         if np.any(s.stable_alliance >= 0):
             largest = int(np.bincount(s.stable_alliance[s.stable_alliance >= 0]).max())
             self.largest_stable_size = max(self.largest_stable_size, largest)

@@ -9,6 +9,8 @@ invites ties, after Whitaker's 'open space').
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 TIE_PRESENT = 0.2
@@ -45,4 +47,10 @@ def tie_density(ties: np.ndarray) -> float:
     m = len(ties)
     if m < 2:
         return 0.0
-    return float(np.count_nonzero(np.triu(ties > TIE_PRESENT, 1)) / (m * (m - 1) / 2))
+    return float(np.count_nonzero((ties > TIE_PRESENT)[_upper(m)]) / (m * (m - 1) / 2))
+
+
+@lru_cache(maxsize=8)
+def _upper(m: int) -> np.ndarray:
+    """Mask of the pairs above the diagonal of an (m, m) array (what np.triu keeps)."""
+    return np.triu(np.ones((m, m), dtype=bool), 1)

@@ -27,12 +27,33 @@ _CONTRACT_FIELDS = {
 }
 
 
+_LIVE_FIELDS = ("a", "b", "due", "renewals", "dom_ab", "dom_ba", "mit_ab", "mit_ba",
+                "complementarity", "interdependence", "shares_enemy", "nature_voice_ab",
+                "nature_voice_ba")
+"""Columns the step reads or writes while a contract is active; the rest (start,
+first_renewal, ended) are written once and live only in the history."""
+_LIVE_MUTABLE = ("due", "renewals", "mit_ab", "mit_ba", "interdependence")
+
+
+_DENSE_INDEX_MAX = 2048
+"""Up to this many groups, a pair's active contract is found in an N x N table (32 MB at
+most) rather than by binary search in sorted keys."""
+
+
 class Contracts:
     """Every contract ever signed, active or lapsed, as growable column arrays.
 
     The full history stays, so alliance lifetimes can be read off after a run. The active
-    ones are also indexed, in id order (``active_ids``) and by pair key a * N + b
-    (``active_keys``, ``active_index``); ``add`` and ``end`` keep both up to date.
+    contracts are also kept apart, contiguous and in id order (``live(name)``, ids in
+    ``active_ids``), so that the step updates them without gathering from the history; a
+    lapsed contract is written back and compacted out. An index by pair key a * N + b
+    (``lookup``) finds a pair's active contract. ``add`` and ``end`` keep all of this up
+    to date.
+
+    Whichever side was handed out last is authoritative: reading a history column
+    (``c.mit_ab``) first writes the live values back, and the next ``live`` call rebuilds
+    the live columns from the history (as ``reindex`` does), so direct edits of history
+    columns are seen by the step.
     """
 
     def __init__(self, n_groups: int, capacity: int = 64):
@@ -40,13 +61,92 @@ class Contracts:
         self.size = 0
         self.version = 0
         self.renewed_version = 0
+        self.ended_version = 0          # bumped when active contracts end, or on a rebuild
+        self.renewed_ended_version = 0  # bumped when renewed active contracts end, or on a rebuild
+        self._first_renewed: list[np.ndarray] = []  # ids renewed for the first time, not yet taken
         self._cols = {k: np.zeros(capacity, dtype=t) for k, t in _CONTRACT_FIELDS.items()}
-        self.active_ids = np.zeros(0, dtype=np.int64)
-        self.active_keys = np.zeros(0, dtype=np.int64)
-        self.active_index = np.zeros(0, dtype=np.int64)
+        self._live = {k: np.zeros(capacity, dtype=_CONTRACT_FIELDS[k]) for k in _LIVE_FIELDS}
+        self._live["id"] = np.zeros(capacity, dtype=np.int64)
+        self.n_active = 0
+        self._history_current = True  # history columns hold the live values
+        self._live_current = True     # live columns hold the history's values
+        # Pair index: a dense table of ids by key for small populations, else sorted keys.
+        self._table = np.full(n_groups * n_groups, -1, dtype=np.int64) \
+            if n_groups <= _DENSE_INDEX_MAX else None
+        self._keys = np.zeros(0, dtype=np.int64)
+        self._key_ids = np.zeros(0, dtype=np.int64)
 
+    # -- the live (active) columns ------------------------------------------------------
+    def live(self, name: str) -> np.ndarray:
+        """Column ``name`` of the active contracts, in id order (a writable view)."""
+        self._ensure_live()
+        self._history_current = False
+        return self._live[name][: self.n_active]
+
+    @property
+    def active_ids(self) -> np.ndarray:
+        """Ids of the active contracts, ascending (read-only by convention)."""
+        self._ensure_live()
+        return self._live["id"][: self.n_active]
+
+    def positions(self, ids: np.ndarray) -> np.ndarray:
+        """Rows in the live columns of the given active contract ids."""
+        return np.searchsorted(self.active_ids, ids)
+
+    def _ensure_live(self) -> None:
+        if not self._live_current:
+            self._rebuild()
+
+    def _sync_history(self) -> None:
+        """Write the live values of the active contracts back into the history columns."""
+        if self._history_current:
+            return
+        ids = self._live["id"][: self.n_active]
+        for k in _LIVE_MUTABLE:
+            self._cols[k][ids] = self._live[k][: self.n_active]
+        self._history_current = True
+
+    def _history(self, name: str) -> np.ndarray:
+        """A writable view of a history column; the live columns are rebuilt before next use."""
+        self._sync_history()
+        self._live_current = False
+        return self._cols[name][: self.size]
+
+    def _rebuild(self) -> None:
+        ids = np.flatnonzero(self._cols["ended"][: self.size] < 0)
+        self._reserve_live(len(ids))
+        self.n_active = len(ids)
+        self._live["id"][: len(ids)] = ids
+        for k in _LIVE_FIELDS:
+            self._live[k][: len(ids)] = self._cols[k][ids]
+        keys = self._cols["a"][ids] * self.n_groups + self._cols["b"][ids]
+        if self._table is not None:
+            self._table.fill(-1)
+            self._table[keys] = ids
+        else:
+            order = np.argsort(keys, kind="stable")
+            self._keys = keys[order]
+            self._key_ids = ids[order]
+        self._live_current = True
+        self._history_current = True
+        self.version += 1
+        self.renewed_version += 1
+        self.ended_version += 1
+        self.renewed_ended_version += 1
+        self._first_renewed = []
+
+    def _reserve_live(self, n: int) -> None:
+        if n > len(self._live["id"]):
+            cap = max(n, 2 * len(self._live["id"]))
+            for k, col in self._live.items():
+                grown = np.zeros(cap, dtype=col.dtype)
+                grown[: self.n_active] = col[: self.n_active]
+                self._live[k] = grown
+
+    # -- changes ------------------------------------------------------------------------
     def add(self, **columns: np.ndarray) -> np.ndarray:
         """Append contracts given as equal-length columns; return their indices."""
+        self._ensure_live()
         n = len(columns["a"])
         need = self.size + n
         if need > len(self._cols["a"]):
@@ -59,70 +159,115 @@ class Contracts:
             self._cols[k][self.size: need] = columns.get(k, 0)
         idx = np.arange(self.size, need)
         self.size = need
-        new = idx[self.ended[idx] < 0]
-        self.active_ids = np.concatenate([self.active_ids, new])
-        keys = self.a[new] * self.n_groups + self.b[new]
-        order = np.argsort(keys, kind="stable")
-        pos = np.searchsorted(self.active_keys, keys[order])
-        self.active_keys = np.insert(self.active_keys, pos, keys[order])
-        self.active_index = np.insert(self.active_index, pos, new[order])
+        new = idx[self._cols["ended"][idx] < 0]
+        # New ids are the largest, so appending keeps the live columns in id order.
+        lo, hi = self.n_active, self.n_active + len(new)
+        self._reserve_live(hi)
+        self._live["id"][lo:hi] = new
+        for k in _LIVE_FIELDS:
+            self._live[k][lo:hi] = self._cols[k][new]
+        self.n_active = hi
+        keys = self._cols["a"][new] * self.n_groups + self._cols["b"][new]
+        if self._table is not None:
+            self._table[keys] = new
+        else:
+            order = np.argsort(keys, kind="stable")
+            pos = np.searchsorted(self._keys, keys[order])
+            self._keys = np.insert(self._keys, pos, keys[order])
+            self._key_ids = np.insert(self._key_ids, pos, new[order])
         self.version += 1
         return idx
 
     def end(self, idx: np.ndarray, t: int) -> None:
-        """Mark active contracts as ended at step t and drop them from the active index."""
+        """Mark active contracts (ids) as ended at step t, write them back to the history
+        and drop them from the live columns and the key index."""
         if len(idx) == 0:
             return
-        self.ended[idx] = t
-        if np.any(self.renewals[idx] > 0):
+        self._ensure_live()
+        n = self.n_active
+        rows = self.positions(np.sort(idx))
+        ids = self._live["id"][rows]
+        for k in _LIVE_MUTABLE:
+            self._cols[k][ids] = self._live[k][rows]
+        self._cols["ended"][ids] = t
+        if np.any(self._live["renewals"][rows] > 0):
             self.renewed_version += 1
-        self.active_ids = np.delete(self.active_ids, np.searchsorted(self.active_ids, np.sort(idx)))
-        keys = np.sort(self.a[idx] * self.n_groups + self.b[idx])
-        pos = np.searchsorted(self.active_keys, keys)
-        self.active_keys = np.delete(self.active_keys, pos)
-        self.active_index = np.delete(self.active_index, pos)
+            self.renewed_ended_version += 1
+        first = rows[0]  # rows before the first ended one stay in place
+        keep = np.ones(n - first, dtype=bool)
+        keep[rows - first] = False
+        m = n - len(rows)
+        for k, col in self._live.items():
+            col[first:m] = col[first:n][keep]
+        self.n_active = m
+        keys = np.sort(self._cols["a"][ids] * self.n_groups + self._cols["b"][ids])
+        if self._table is not None:
+            self._table[keys] = -1
+        else:
+            pos = np.searchsorted(self._keys, keys)
+            self._keys = np.delete(self._keys, pos)
+            self._key_ids = np.delete(self._key_ids, pos)
         self.version += 1
+        self.ended_version += 1
+
+    def date_first_renewal(self, rows: np.ndarray, t: int) -> bool:
+        """Set ``first_renewal = t`` where still unset (rows of the live columns); any set?"""
+        ids = self.active_ids[rows]
+        first = self._cols["first_renewal"]
+        new = ids[first[ids] < 0]
+        first[new] = t
+        if len(new):
+            self._first_renewed.append(new)
+        return len(new) > 0
+
+    def take_first_renewed(self) -> np.ndarray:
+        """Ids renewed for the first time since the last call (for incremental alliances)."""
+        out = np.concatenate(self._first_renewed) if self._first_renewed else np.zeros(0, dtype=np.int64)
+        self._first_renewed = []
+        return out
 
     @property
     def active(self) -> np.ndarray:
         """Boolean mask over all contracts so far: still active."""
-        return self.ended < 0
+        return self._cols["ended"][: self.size] < 0
 
     def reindex(self) -> None:
-        """Rebuild the active index from the columns (after editing ``ended`` directly)."""
-        self.active_ids = np.flatnonzero(self.active)
-        keys = self.a[self.active_ids] * self.n_groups + self.b[self.active_ids]
-        order = np.argsort(keys, kind="stable")
-        self.active_keys = keys[order]
-        self.active_index = self.active_ids[order]
-        self.version += 1
-        self.renewed_version += 1
+        """Rebuild the live columns and the key index from the history (after editing
+        history columns such as ``ended`` directly)."""
+        self._sync_history()
+        self._rebuild()
 
     def lookup(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Index of the active contract between each pair (i, j), or -1."""
+        self._ensure_live()
         keys = np.minimum(i, j) * self.n_groups + np.maximum(i, j)
-        if len(self.active_keys) == 0:
+        if self._table is not None:
+            return self._table[keys]
+        if len(self._keys) == 0:
             return np.full(len(keys), -1, dtype=np.int64)
-        pos = np.minimum(np.searchsorted(self.active_keys, keys), len(self.active_keys) - 1)
-        return np.where(self.active_keys[pos] == keys, self.active_index[pos], -1)
+        pos = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
+        return np.where(self._keys[pos] == keys, self._key_ids[pos], -1)
 
     def copy(self) -> "Contracts":
+        self._sync_history()
         new = Contracts(self.n_groups, capacity=max(1, len(self._cols["a"])))
         new.size = self.size
+        new._cols = {k: v.copy() for k, v in self._cols.items()}
+        new._rebuild()
         new.version = self.version
         new.renewed_version = self.renewed_version
-        new._cols = {k: v.copy() for k, v in self._cols.items()}
-        new.active_ids = self.active_ids.copy()
-        new.active_keys = self.active_keys.copy()
-        new.active_index = self.active_index.copy()
+        new.ended_version = self.ended_version
+        new.renewed_ended_version = self.renewed_ended_version
+        new._first_renewed = list(self._first_renewed)
         return new
 
     def as_dict(self) -> dict[str, np.ndarray]:
+        self._sync_history()
         return {k: v[: self.size].copy() for k, v in self._cols.items()}
 
 
 def _column(name: str) -> property:
-    return property(lambda self: self._cols[name][: self.size],
+    return property(lambda self: self._history(name),
                     doc=f"Column '{name}' of every contract so far (a writable view).")
 
 
