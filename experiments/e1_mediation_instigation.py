@@ -36,8 +36,8 @@ SIZING = ("30 replicates per cell give Wilson 95% intervals of at most +/-0.17 p
           "(interval half-width about 0.05 for a difference of probabilities) and the boundary "
           "is read off 8 cells of 30 runs each by a bootstrap over runs, whose interval width "
           "is reported with it. Doubling the replicates would narrow those intervals by about "
-          "30% for twice the run time (about 0.7 s per run, so about 8 minutes on two idle "
-          "cores; the wall time below was measured while other sweeps shared the machine).")
+          "30% for twice the run time (the committed sweep took the wall time below on two "
+          "idle cores).")
 
 SPEC = Spec(
     name="e1_mediation_instigation",

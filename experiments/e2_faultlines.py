@@ -46,10 +46,8 @@ SIZING = ("Each pooled finding compares the 60 runs at full alignment with the 6
           "alliance varies more (standard deviation 0.14 within cells), which gives a "
           "half-width of 0.06 against a gap of 0.20, and contract bridging 0.08 against 0.48. "
           "The figure's bands are t intervals over the 20 runs of each cell. Doubling the "
-          "replicates would narrow every interval by about 30% without changing any sign. A "
-          "run takes about 1.5 s of model time on an idle core, so the 360 runs fit the "
-          "six-minute budget on two idle workers (the committed sweep ran on a shared, "
-          "overloaded machine, hence its longer wall time).")
+          "replicates would narrow every interval by about 30% without changing any sign. The "
+          "committed sweep took the wall time below on two idle cores.")
 
 
 def measure(model) -> dict:

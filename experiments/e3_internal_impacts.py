@@ -52,10 +52,8 @@ SIZING = ("30 runs per level. Each run's mean openness averages 100 groups, so t
           "needs told apart (the smallest, at mediation 0.6, still has its interval above 0); "
           "the share of runs whose openness comes back above its start has a Wilson half-width "
           "of at most 0.18 per level and came out 0 or at least 0.97 everywhere, so more runs "
-          "could not change which levels recover. A run with metrics at every step takes "
-          "about 2 s of model time on an idle core, so the 150 runs fit the six-minute budget "
-          "on two idle workers (the committed sweep ran on a shared, overloaded machine, hence "
-          "its longer wall time).")
+          "could not change which levels recover. The committed sweep, with metrics at "
+          "every step, took the wall time below on two idle cores.")
 
 
 def backlash(openness, steps=None) -> dict:

@@ -45,10 +45,8 @@ SIZING = ("48 runs per level. Averaged over its last 50 steps, a run's final cha
           "the difference between the extreme levels (48 runs each) has a 95% half-width of "
           "0.03, against a difference of 0.05; the largest stable alliance (standard deviation "
           "0.14 to 0.26 per level) gets a half-width of 0.07 against 0.36. The rank "
-          "correlations over all 240 runs have bootstrap intervals about +/-0.09 wide. A run "
-          "takes about 1.5 s of model time on an idle core, so the sweep fits the six-minute "
-          "budget on two idle workers (the committed sweep ran on a shared, overloaded "
-          "machine, hence its longer wall time).")
+          "correlations over all 240 runs have bootstrap intervals about +/-0.09 wide. The "
+          "committed sweep took the wall time below on two idle cores.")
 
 SPEC = Spec(
     name="e6_movement_of_movements",

@@ -139,15 +139,13 @@ SPEC = Spec(
            "fixed": {"n_groups": 15}, "replicates": 1, "steps": 60},
 )
 
-SIZING = ("8 replicates of each of 36 cells (288 runs of 50 groups x 300 steps, about 2 s each "
-          "on an idle core) fit the six-minute budget on two cores. The 14 scarce (g, e) cells "
+SIZING = ("8 replicates of each of 36 cells (288 runs of 50 groups x 300 steps; the wall time "
+          "on two idle cores is below). The 14 scarce (g, e) cells "
           "give 112 runs per voice arm: enough for +-0.13 at worst on a difference in "
           "P(collapse) (achieved with the stratified bootstrap: +-0.05) and +-0.02 on the "
           "difference in mean final commons. Eight runs per cell resolve a single cell's "
           "P(collapse) only to about +-0.3, so the boundary e/g is read off a coarse grid; "
-          "more replicates near e/g = 1.5 to 2 would locate it better. The recorded wall time "
-          "was taken while the two cores were shared with other sweeps (load average about "
-          "12); the summed model time is the better guide.")
+          "more replicates near e/g = 1.5 to 2 would locate it better.")
 
 
 def runs_table(data: ExperimentData) -> pd.DataFrame:
