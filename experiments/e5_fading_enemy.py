@@ -245,7 +245,7 @@ def _verdict(hr: dict, rate: dict) -> tuple[str, str]:
 
 
 def figure(data: ExperimentData, analysis: Analysis):
-    from experiments.style import COLUMN, band, figure as new_figure
+    from experiments.style import COLUMN, OKABE_ITO, band, figure as new_figure
 
     rec = alliances(data, CONDITION)
     found = {x.name: x for x in analysis.findings}
@@ -258,7 +258,7 @@ def figure(data: ExperimentData, analysis: Analysis):
         for k, c in enumerate((False, True)):
             m = mean_band(ts[ts[CONDITION].astype(bool) == c], "largest_alliance_share")
             band(ax, m["step"], m["mean"], m["low"], m["high"], label=LABELS[c],
-                 color=("#0072B2", "#E69F00")[k])
+                 color=(OKABE_ITO[0], OKABE_ITO[4])[k])
         sal = ts.groupby("step")["enemy_salience"].mean()
         ax.plot(sal.index, sal.to_numpy() / max(sal.max(), 1e-12), color="0.4", ls="--",
                 lw=1.0, label="enemy salience (share of peak)")
