@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e ".[dev]"
+	$(BIN)/python -m model compile
 	@touch $(STAMP)
 
 run: $(STAMP)
@@ -38,6 +39,7 @@ reproduce-quick: $(STAMP)
 HOST = 127.0.0.1
 PORT = 8765
 dashboard: $(STAMP)
+	@$(BIN)/python -m model compile
 	@echo "Dashboard at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	$(BIN)/solara run dashboards/app.py --host $(HOST) --port $(PORT) --production
 

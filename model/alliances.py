@@ -16,42 +16,63 @@ from __future__ import annotations
 
 import numpy as np
 
+from .jit import kernel
+
 
 def component_roots(n: int, a: np.ndarray, b: np.ndarray, roots: np.ndarray | None = None) -> np.ndarray:
-    """Smallest member of each group's connected component (hook-and-jump, O(log n) rounds).
+    """Smallest member of each group's connected component.
 
-    Each edge hooks the larger of its two roots under the smaller, so parent[x] <= x always
-    holds and each component ends rooted at its smallest member. Given the ``roots`` of a
-    graph, returns those of that graph plus the edges (a, b), so added edges cost only
+    Union-find in which each edge hooks the larger of its two roots under the smaller, so
+    parent[x] <= x always holds and each component ends rooted at its smallest member (the
+    roots are a function of the graph alone, not of the edge order). Given the ``roots`` of
+    a graph, returns those of that graph plus the edges (a, b), so added edges cost only
     their own number.
     """
-    parent = np.arange(n) if roots is None else roots.copy()
-    while True:
-        pa, pb = parent[a], parent[b]
-        apart = pa != pb
-        if not apart.any():
-            return parent
-        # An edge inside one tree never hooks again (trees only merge): drop it.
-        a, b, pa, pb = a[apart], b[apart], pa[apart], pb[apart]
-        np.minimum.at(parent, np.maximum(pa, pb), np.minimum(pa, pb))
-        while True:
-            jumped = parent[parent]
-            if np.array_equal(jumped, parent):
-                break
-            parent = jumped
+    parent = np.arange(n, dtype=np.int64) if roots is None else roots.astype(np.int64, copy=True)
+    _union(parent, np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64))
+    return parent
+
+
+@kernel
+def _union(parent, a, b):
+    for e in range(len(a)):
+        x, y = a[e], b[e]
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        while parent[y] != y:
+            parent[y] = parent[parent[y]]
+            y = parent[y]
+        if x < y:
+            parent[y] = x
+        elif y < x:
+            parent[x] = y
+    for x in range(len(parent)):
+        parent[x] = parent[parent[x]]
 
 
 def labels_from_roots(root: np.ndarray, min_size: int = 2) -> np.ndarray:
     """Component labels (ordered by smallest member) from component roots, -1 for
     components smaller than ``min_size`` (and for groups alone)."""
+    return _labels(np.asarray(root, dtype=np.int64), max(int(min_size), 2))
+
+
+@kernel
+def _labels(root, min_size):
     n = len(root)
-    keep = np.bincount(root, minlength=n)[root] >= max(min_size, 2)
-    if not np.any(keep):
-        return np.full(n, -1, dtype=np.int64)
-    kept_roots = np.flatnonzero(keep & (root == np.arange(n)))  # a root is its own parent
+    size = np.zeros(n, dtype=np.int64)
+    for x in range(n):
+        size[root[x]] += 1
     relabel = np.full(n, -1, dtype=np.int64)
-    relabel[kept_roots] = np.arange(len(kept_roots))
-    return np.where(keep, relabel[root], -1)
+    label = 0
+    for x in range(n):
+        if root[x] == x and size[x] >= min_size:  # a root is its own parent
+            relabel[x] = label
+            label += 1
+    out = np.empty(n, dtype=np.int64)
+    for x in range(n):
+        out[x] = relabel[root[x]]
+    return out
 
 
 def components(n: int, a: np.ndarray, b: np.ndarray, min_size: int = 2) -> np.ndarray:

@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--format", choices=("csv", "parquet", "both"), default="both",
                        help="metrics table format (default %(default)s)")
     sub.add_parser("params", help="list every parameter with its default, range and meaning")
+    sub.add_parser("compile", help="compile the model's kernels now (else the first run does, once)")
     odd = sub.add_parser("odd-table", help="print the ODD parameter table, or --write it into docs/ODD.md")
     odd.add_argument("--write", metavar="ODD_MD", default=None)
     return parser
@@ -72,6 +73,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command in ("run", "quickstart"):
             return _run(args)
+        if args.command == "compile":
+            from .jit import cache_dir
+            from .run import compile_kernels
+
+            seconds = compile_kernels()
+            print(f"model kernels ready ({seconds:.1f} s), cached in {cache_dir()}")
+            return 0
         if args.command == "params":
             print(_parameter_help())
             return 0

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from .jit import kernel
 
 
+
+@kernel
 def voice(n: int, a: np.ndarray, b: np.ndarray, mit_ab: np.ndarray, mit_ba: np.ndarray,
           voice_ab: np.ndarray, voice_ba: np.ndarray) -> np.ndarray:
     """Each group's largest mitigation toward a nature-side partner in an active contract.
@@ -21,8 +24,11 @@ def voice(n: int, a: np.ndarray, b: np.ndarray, mit_ab: np.ndarray, mit_ba: np.n
     ``voice_ab`` marks contracts where a is dominant and b dominated on the nature axis.
     """
     v = np.zeros(n)
-    np.maximum.at(v, a[voice_ab], mit_ab[voice_ab])
-    np.maximum.at(v, b[voice_ba], mit_ba[voice_ba])
+    for x in range(len(a)):
+        if voice_ab[x]:
+            v[a[x]] = max(v[a[x]], mit_ab[x])
+        if voice_ba[x]:
+            v[b[x]] = max(v[b[x]], mit_ba[x])
     return v
 
 

@@ -12,21 +12,47 @@ from __future__ import annotations
 
 import numpy as np
 
+from .economy import consume, gains, interdependence_after
 from .identities import domination
+from .jit import kernel
 from .outcomes import VIRTUOUS
 from .state import Contracts
+from .structural_change import mitigated, trust_loss
 
 
 def virtuous_pairs(i: np.ndarray, j: np.ndarray, outcome: np.ndarray,
                    n: int) -> tuple[np.ndarray, np.ndarray]:
     """Unordered pairs (a < b) with at least one virtuous encounter, sorted by a * n + b."""
-    v = outcome == VIRTUOUS
-    a = np.minimum(i[v], j[v])
-    b = np.maximum(i[v], j[v])
-    keys = np.sort(a * n + b)
-    if len(keys) > 1:  # np.unique, with less overhead
-        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+    keys = _virtuous_keys(i, j, outcome, n)
     return keys // n, keys % n
+
+
+@kernel
+def _virtuous_keys(i, j, outcome, n):
+    keys = np.empty(len(i), dtype=np.int64)
+    m = 0
+    for e in range(len(i)):
+        if outcome[e] == VIRTUOUS:
+            keys[m] = min(i[e], j[e]) * n + max(i[e], j[e])
+            m += 1
+    keys = np.sort(keys[:m])
+    u = 0
+    for x in range(m):
+        if x == 0 or keys[x] != keys[x - 1]:
+            keys[u] = keys[x]
+            u += 1
+    return keys[:u]
+
+
+@kernel
+def not_in(keys: np.ndarray, excluded: np.ndarray) -> np.ndarray:
+    """Mask of the keys not among ``excluded`` (any order)."""
+    ex = np.sort(excluded)
+    out = np.empty(len(keys), dtype=np.bool_)
+    for x in range(len(keys)):
+        p = np.searchsorted(ex, keys[x])
+        out[x] = not (p < len(ex) and ex[p] == keys[x])
+    return out
 
 
 def mutual_trust(trust: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -59,12 +85,8 @@ def pair_terms(a: np.ndarray, b: np.ndarray, sides: np.ndarray, salience: np.nda
 def sign(contracts: Contracts, a: np.ndarray, b: np.ndarray, t: int, term: int,
          terms: dict) -> np.ndarray:
     """Add new active contracts (no mitigation or interdependence yet)."""
-    n = len(a)
-    return contracts.add(
-        a=a, b=b, start=np.full(n, t), due=np.full(n, t + term), renewals=np.zeros(n),
-        first_renewal=np.full(n, -1), ended=np.full(n, -1),
-        mit_ab=np.zeros(n), mit_ba=np.zeros(n), interdependence=np.zeros(n), **terms,
-    )
+    return contracts.add(a=a, b=b, start=t, due=t + term, renewals=0, first_renewal=-1, ended=-1,
+                         mit_ab=0.0, mit_ba=0.0, interdependence=0.0, **terms)
 
 
 def residual_domination(contracts: Contracts, rows: np.ndarray) -> np.ndarray:
@@ -74,9 +96,39 @@ def residual_domination(contracts: Contracts, rows: np.ndarray) -> np.ndarray:
             + c.live("dom_ba")[rows] * (1.0 - c.live("mit_ba")[rows]))
 
 
-def due_now(contracts: Contracts, t: int) -> np.ndarray:
-    """Active contracts that reach a punctuation point at step t: their live rows, in id order."""
-    return np.flatnonzero(contracts.live("due") == t)
+@kernel
+def upkeep(a, b, dom_ab, dom_ba, mit_ab, mit_ba, complementarity, interdependence, due,
+           openness, trust, resources, t, structural, lip, economic, mitigation_rate,
+           lip_service_rate, interdependence_rate, economic_gain, resource_decay):
+    """One step of every active contract, in one pass over the live columns.
+
+    Structural change (``mitigated``), then lip service (``trust_loss`` from each party's
+    trust in the other, never below -1), then economic articulation
+    (``interdependence_after``, and each party gains ``economic_gain`` times
+    complementarity); every group then consumes ``resource_decay`` of its resources.
+    Updates the live columns and ``trust`` in place; returns the new resources and the
+    rows of the contracts due at step t (punctuation points, in id order). Pairs are
+    unique, so contracts never touch the same trust entry and the order of the pass does
+    not matter.
+    """
+    rows = np.empty(len(a), dtype=np.int64)
+    n_due = 0
+    for x in range(len(a)):
+        if structural:
+            mit_ab[x] = mitigated(mit_ab[x], dom_ab[x], openness[a[x]], mitigation_rate)
+            mit_ba[x] = mitigated(mit_ba[x], dom_ba[x], openness[b[x]], mitigation_rate)
+        if lip:
+            trust[b[x], a[x]] = max(trust[b[x], a[x]] - trust_loss(dom_ab[x], mit_ab[x], lip_service_rate), -1.0)
+            trust[a[x], b[x]] = max(trust[a[x], b[x]] - trust_loss(dom_ba[x], mit_ba[x], lip_service_rate), -1.0)
+        if economic:
+            interdependence[x] = interdependence_after(interdependence[x], complementarity[x],
+                                                       interdependence_rate)
+        if due[x] == t:
+            rows[n_due] = x
+            n_due += 1
+    if economic:
+        resources = resources + gains(len(resources), a, b, complementarity, economic_gain)
+    return consume(resources, resource_decay), rows[:n_due]
 
 
 def renewal_ok(min_trust: np.ndarray, threshold: np.ndarray, residual: np.ndarray,

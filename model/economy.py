@@ -11,21 +11,38 @@ from __future__ import annotations
 
 import numpy as np
 
+from .jit import kernel, ufunc
 
 
-def interdependence(current: np.ndarray, complementarity: np.ndarray, rate: float) -> np.ndarray:
-    """I' = I + rate * complementarity * (1 - I): complementary allies grow interdependent."""
+@kernel
+def interdependence_after(current, complementarity, rate):
+    """One contract's interdependence after a step (the scalar form of ``interdependence``)."""
     return current + rate * complementarity * (1.0 - current)
 
 
+@ufunc("float64(float64, float64, float64)")
+def _interdependence(current, complementarity, rate):
+    return interdependence_after(current, complementarity, rate)
+
+
+def interdependence(current, complementarity, rate):
+    """I' = I + rate * complementarity * (1 - I): complementary allies grow interdependent."""
+    return _interdependence(current, complementarity, rate)
+
+
+@kernel
 def gains(n: int, a: np.ndarray, b: np.ndarray, complementarity: np.ndarray,
           gain: float) -> np.ndarray:
     """Resource gain of each group: ``gain`` times complementarity, per active contract."""
-    parties = np.concatenate([a, b])
-    per_contract = gain * complementarity
-    return np.bincount(parties, weights=np.concatenate([per_contract, per_contract]), minlength=n)
+    out = np.zeros(n)
+    for x in range(len(a)):
+        out[a[x]] += gain * complementarity[x]
+    for x in range(len(b)):
+        out[b[x]] += gain * complementarity[x]
+    return out
 
 
+@kernel
 def consume(resources: np.ndarray, decay: float) -> np.ndarray:
     """A share of resources is used up each step, so gains must be renewed to last."""
     return resources * (1.0 - decay)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .jit import kernel
+
 UNIFORM, DOMINATION, CONTACT = 0, 1, 2
 
 
@@ -43,22 +45,37 @@ def sample_encounters(n: int, sides: np.ndarray, side_order: np.ndarray, offsets
     memory. When no group is on the other side of the drawn axis, or the drawn slot is
     still empty, the partner is drawn uniformly instead, with the same draw.
     """
+    return _sample(n, sides, side_order, offsets, counts, contacts, u_init, modes, u_axis, u_pick)
+
+
+@kernel
+def _sample(n, sides, side_order, offsets, counts, contacts, u_init, modes, u_axis, u_pick):
     k = sides.shape[1]
-    i = np.minimum((u_init * n).astype(np.int64), n - 1)
-    uniform = (i + 1 + np.minimum((u_pick * (n - 1)).astype(np.int64), n - 2)) % n
-    axis = np.minimum((u_axis * k).astype(np.int64), k - 1)
-    other = 1 - sides[i, axis].astype(np.int64)
-    cnt = counts[axis, other]
-    pos = offsets[axis, other] + np.minimum((u_pick * cnt).astype(np.int64), np.maximum(cnt - 1, 0))
-    tie = side_order[axis, np.minimum(pos, n - 1)]
     slots = contacts.shape[1]
-    slot = np.minimum((u_pick * slots).astype(np.int64), slots - 1)
-    contact = contacts[i, slot]
-    j = np.where((modes == DOMINATION) & (cnt > 0), tie,
-                 np.where((modes == CONTACT) & (contact >= 0), contact, uniform))
+    e = len(u_init)
+    i = np.empty(e, dtype=np.int64)
+    j = np.empty(e, dtype=np.int64)
+    for x in range(e):
+        g = min(int(u_init[x] * n), n - 1)
+        i[x] = g
+        pick = u_pick[x]
+        partner = (g + 1 + min(int(pick * (n - 1)), n - 2)) % n
+        if modes[x] == DOMINATION:
+            axis = min(int(u_axis[x] * k), k - 1)
+            other = 1 - int(sides[g, axis])
+            cnt = counts[axis, other]
+            if cnt > 0:
+                pos = offsets[axis, other] + min(int(pick * cnt), cnt - 1)
+                partner = side_order[axis, min(pos, n - 1)]
+        elif modes[x] == CONTACT:
+            c = contacts[g, min(int(pick * slots), slots - 1)]
+            if c >= 0:
+                partner = c
+        j[x] = partner
     return i, j
 
 
+@kernel
 def remember_contacts(contacts: np.ndarray, contact_next: np.ndarray,
                       i: np.ndarray, j: np.ndarray) -> None:
     """Write each group's last partner of the step into its ring of recent contacts.
@@ -66,14 +83,13 @@ def remember_contacts(contacts: np.ndarray, contact_next: np.ndarray,
     Only the last encounter of a step counts (initiator before partner within an
     encounter), so the memory does not depend on how many encounters a step holds.
     """
-    if len(i) == 0:
-        return
-    who = np.column_stack([i, j]).ravel()
-    partner = np.column_stack([j, i]).ravel()
-    last = np.full(len(contact_next), -1)
-    np.maximum.at(last, who, np.arange(len(who)))  # position of each group's last encounter
-    groups = np.flatnonzero(last >= 0)
-    last_partner = partner[last[groups]]
-    slot = contact_next[groups]
-    contacts[groups, slot] = last_partner
-    contact_next[groups] = (slot + 1) % contacts.shape[1]
+    last = np.full(len(contact_next), -1, dtype=np.int64)
+    for x in range(len(i)):
+        last[i[x]] = j[x]
+        last[j[x]] = i[x]
+    slots = contacts.shape[1]
+    for g in range(len(last)):
+        if last[g] >= 0:
+            slot = contact_next[g]
+            contacts[g, slot] = last[g]
+            contact_next[g] = (slot + 1) % slots

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .jit import kernel
 from .outcomes import HOSTILE, NEUTRAL, VIRTUOUS
 
 HARDLINER_LED = 0.5
@@ -24,17 +25,27 @@ def openness_changes(openness: np.ndarray, i: np.ndarray, j: np.ndarray, outcome
     of a hardliner-led group: - backlash_rate * o (a defensive backlash to the unfamiliar,
     which fades as a group comes to know the others).
     """
-    who = np.concatenate([i, j])
-    out = np.concatenate([outcome, outcome])
-    new = np.concatenate([first, first])
-    o = openness[who]
-    change = np.zeros(len(who))
-    if impacts:
-        change += np.where(out == VIRTUOUS, p.opening_rate * (1.0 - o), 0.0)
-        change -= np.where(out == HOSTILE, p.rally_rate * o, 0.0)
-    if backlash:
-        change -= np.where((out == NEUTRAL) & new & (o < HARDLINER_LED), p.backlash_rate * o, 0.0)
-    return np.bincount(who, weights=change, minlength=len(openness))
+    return _changes(openness, i, j, outcome, first, float(p.opening_rate), float(p.rally_rate),
+                    float(p.backlash_rate), bool(impacts), bool(backlash))
+
+
+@kernel
+def _changes(openness, i, j, outcome, first, opening_rate, rally_rate, backlash_rate,
+             impacts, backlash):
+    change = np.zeros(len(openness))
+    e = len(i)
+    for x in range(2 * e):
+        g = i[x] if x < e else j[x - e]
+        out = outcome[x % e]
+        o = openness[g]
+        c = 0.0
+        if impacts:
+            c += opening_rate * (1.0 - o) if out == VIRTUOUS else 0.0
+            c -= rally_rate * o if out == HOSTILE else 0.0
+        if backlash:
+            c -= backlash_rate * o if out == NEUTRAL and first[x % e] and o < HARDLINER_LED else 0.0
+        change[g] += c
+    return change
 
 
 def apply_openness(openness: np.ndarray, change: np.ndarray) -> np.ndarray:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .jit import kernel, pairwise_sum, ufunc
+
 
 def mediation_strength(rooted: np.ndarray, capacity: np.ndarray, ties: np.ndarray,
                        i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -19,13 +21,32 @@ def mediation_strength(rooted: np.ndarray, capacity: np.ndarray, ties: np.ndarra
     movements rooted in both groups, the tied term pairs of tied movements. ``rooted`` is
     the (N, M) rootedness, group-major so that an encounter's rows are contiguous.
     """
-    ri, rj = rooted[i], rooted[j]
-    ci = ri * capacity
-    direct = np.sum(ci * rj, axis=1)
-    tied = np.sum((ci @ ties) * (rj * capacity), axis=1)
-    return direct + tied
+    ci = rooted[i] * capacity
+    return _strength(ci, ci @ ties, rooted, capacity, j)
 
 
-def mediation_probability(strength: np.ndarray, reach: float) -> np.ndarray:
-    """P(mediated) = 1 - exp(-reach * S): independent chances add up and saturate at 1."""
+@kernel
+def _strength(ci, ci_ties, rooted, capacity, j):
+    """direct + tied, each summed over movements in numpy's order (the product stays numpy's)."""
+    m = len(capacity)
+    out = np.empty(len(j))
+    direct = np.empty(m)
+    tied = np.empty(m)
+    for e in range(len(j)):
+        for x in range(m):
+            r = rooted[j[e], x]
+            direct[x] = ci[e, x] * r
+            tied[x] = ci_ties[e, x] * (r * capacity[x])
+        out[e] = pairwise_sum(direct, 0, m) + pairwise_sum(tied, 0, m)
+    return out
+
+
+@ufunc("float64(float64, float64)")
+def _mediation_probability(strength, reach):
     return -np.expm1(-reach * strength)
+
+
+
+def mediation_probability(strength, reach):
+    """P(mediated) = 1 - exp(-reach * S): independent chances add up and saturate at 1."""
+    return _mediation_probability(strength, reach)

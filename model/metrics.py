@@ -6,14 +6,13 @@ temporary is made: a 10,000-group trust matrix alone is 800 MB.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 
 from .alliances import alliance_shares
 from .identities import identity_codes, mean_domination
+from .jit import kernel, pairwise_central_sums, pairwise_sum
 from .movements import tie_density
-from .polarisation import merge_moments, polarisation_from_moments, sample_moments
+from .polarisation import TrustMoments, merge_moments, polarisation_from_moments
 from .state import State
 
 COUNTERS = ("encounters", "mediated", "virtuous", "hostile", "neutral",
@@ -29,13 +28,7 @@ METRICS = (
 
 _BLOCK = 1 << 20
 _FLAT_MAX = 2000
-
-
-@lru_cache(maxsize=4)
-def _pair_index(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Flat positions of (i, j) and (j, i) for every unordered pair i < j."""
-    i, j = np.triu_indices(n, 1)
-    return i * n + j, j * n + i  # intp: fancy indexing with it needs no conversion
+_U = np.uint64  # unsigned indices spare numba the negative-index check on every read
 
 
 def trust_summary(trust: np.ndarray, met: np.ndarray) -> tuple[float, float, float]:
@@ -43,32 +36,124 @@ def trust_summary(trust: np.ndarray, met: np.ndarray) -> tuple[float, float, flo
     trust polarisation (model.polarisation), in one pass.
 
     A pair is hostile when its mean mutual trust (t_ij + t_ji) / 2 is below zero. ``met``
-    is symmetric (a meeting marks both directions). Small populations use flat pair
-    positions; large ones go over row blocks, so no N x N temporary is made.
+    is symmetric (a meeting marks both directions). Small populations merge the moments of
+    the upper and of the lower triangle; large ones those of blocks of rows, so no N x N
+    temporary is made. Compiled kernels gather the values in numpy's boolean-indexing order
+    and sum them in its pairwise order, so the result is what the numpy expressions give.
     """
     n = len(trust)
+    trust = np.ascontiguousarray(trust, dtype=np.float64)
+    met = np.ascontiguousarray(met, dtype=np.bool_).view(np.uint8)
     if n <= _FLAT_MAX:
-        upper, lower = _pair_index(n)
-        seen = met.reshape(-1)[upper]
-        t_up = trust.reshape(-1)[upper][seen]
-        t_low = trust.reshape(-1)[lower][seen]
-        moments = merge_moments(sample_moments(t_up), sample_moments(t_low))
-        hostile, pairs = np.count_nonzero(t_up + t_low < 0.0), len(t_up)
+        up, low, hostile, pairs = _flat_summary(trust, met)
+        moments = merge_moments(TrustMoments(*up), TrustMoments(*low))
     else:
         rows = max(1, _BLOCK // n)
-        moments = sample_moments(np.zeros(0))
-        hostile = pairs = 0
-        cols = np.arange(n)
-        for r0 in range(0, n, rows):
-            r1 = min(n, r0 + rows)
-            m = met[r0:r1]
-            t = trust[r0:r1]
-            moments = merge_moments(moments, sample_moments(t[m]))
-            up = m & (cols[None, :] > cols[r0:r1, None])
-            hostile += np.count_nonzero((t + trust[:, r0:r1].T)[up] < 0.0)
-            pairs += np.count_nonzero(up)
-    return (float(moments.mean) if moments.n else 0.0, hostile / pairs if pairs else 0.0,
+        blocks = _block_summary(trust, met, rows)
+        hostile, pairs = _hostile_pairs(trust, met)
+        moments = TrustMoments(0, 0.0, 0.0, 0.0, 0.0)
+        for count, mean, m2, m3, m4 in blocks.tolist():
+            moments = merge_moments(moments, TrustMoments(int(count), mean, m2, m3, m4))
+    return (float(moments.mean) if moments.n else 0.0,
+            np.int64(hostile) / pairs if pairs else 0.0,  # np.float64, as np.count_nonzero gave
             polarisation_from_moments(moments))
+
+
+@kernel
+def _moments(x, count):
+    """(count, mean, m2, m3, m4) of x[:count], as model.polarisation.sample_moments gives them."""
+    if count == 0:
+        return 0, 0.0, 0.0, 0.0, 0.0
+    x0 = x[0]
+    for k in range(1, count):
+        if x[k] != x0:
+            break
+    else:
+        if x0 == x0:  # all equal, and not NaN: what x.min() == x.max() tests
+            return count, x0, 0.0, 0.0, 0.0
+    mean = pairwise_sum(x, 0, count) / count
+    m2, m3, m4 = pairwise_central_sums(x, 0, count, mean)
+    return count, mean, m2, m3, m4
+
+
+@kernel
+def _flat_summary(trust, met):
+    """Moments of trust in the upper and in the lower triangle over met pairs i < j (in
+    row-major order), hostile pairs and met pairs; ``met`` as uint8."""
+    n = _U(trust.shape[0])
+    t = trust.ravel()
+    mt = met.ravel()
+    pairs = _U(0)
+    for i in range(n):
+        row = i * n
+        for j in range(i + _U(1), n):
+            pairs += mt[row + j]
+    up = np.empty(pairs + _U(1))
+    low = np.empty(pairs + _U(1))
+    k = _U(0)
+    hostile = 0
+    for i in range(n):
+        row = i * n
+        for j in range(i + _U(1), n):
+            u = t[row + j]
+            v = t[j * n + i]
+            up[k] = u
+            low[k] = v
+            m = mt[row + j]
+            hostile += m & (u + v < 0.0)
+            k += m
+    p = int(pairs)
+    return _moments(up, p), _moments(low, p), hostile, p
+
+
+@kernel
+def _block_summary(trust, met, rows):
+    """Moments of trust over the met entries of each block of ``rows`` rows (row-major
+    order); ``met`` as uint8."""
+    n = trust.shape[0]
+    nu = _U(n)
+    t = trust.ravel()
+    mt = met.ravel()
+    n_blocks = (n + rows - 1) // rows
+    out = np.zeros((n_blocks, 5))
+    buf = np.empty(rows * n + 1)
+    for b in range(n_blocks):
+        count = _U(0)
+        for i in range(_U(b * rows), min(nu, _U((b + 1) * rows))):
+            row = i * nu
+            for j in range(nu):
+                buf[count] = t[row + j]
+                count += mt[row + j]
+        c, mean, m2, m3, m4 = _moments(buf, int(count))
+        out[b, 0] = c
+        out[b, 1] = mean
+        out[b, 2] = m2
+        out[b, 3] = m3
+        out[b, 4] = m4
+    return out
+
+
+@kernel
+def _hostile_pairs(trust, met):
+    """Met pairs i < j with trust[i, j] + trust[j, i] < 0, and all met pairs i < j; over
+    64 x 64 tiles, so that trust[j, i] is read from cache."""
+    nu = _U(trust.shape[0])
+    t = trust.ravel()
+    mt = met.ravel()
+    tile = _U(64)
+    hostile = 0
+    pairs = 0
+    for i0 in range(_U(0), nu, tile):
+        i1 = min(nu, i0 + tile)
+        for j0 in range(i0, nu, tile):
+            j1 = min(nu, j0 + tile)
+            for i in range(i0, i1):
+                row = i * nu
+                for j in range(max(j0, i + _U(1)), j1):
+                    m = mt[row + j]
+                    pairs += m
+                    hostile += m & (t[row + j] + t[j * nu + i] < 0.0)
+    return hostile, pairs
 
 
 def charter_coverage(codes: np.ndarray, k: int, a: np.ndarray, b: np.ndarray) -> float:

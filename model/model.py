@@ -11,7 +11,7 @@ from functools import cached_property, partial
 import mesa
 import numpy as np
 
-from . import (alliances, commons, common_enemy, contracts, economy, encounters, instigation,
+from . import (alliances, commons, common_enemy, contracts, encounters, instigation,
                internal_power, mediation, movements, outcomes, structural_change, trust)
 from .agents import Group, Movement
 from .draws import StepDraws, draw_step
@@ -143,22 +143,10 @@ class AllianceModel(mesa.Model):
 
     def effective_domination(self, i, j) -> np.ndarray:
         """D_ij + D_ji, each reduced by the mitigation of their active contract, if any."""
-        s = self.state
-        ci, cj = self._codes[i], self._codes[j]
-        d_ij = self._dom_table[ci, cj]
-        d_ji = self._dom_table[cj, ci]
-        c = s.contracts
-        k = c.lookup(i, j)
-        has = k >= 0
-        if np.any(has):
-            rows = c.positions(k[has])
-            i_is_a = i[has] == c.live("a")[rows]
-            mit_ab, mit_ba = c.live("mit_ab")[rows], c.live("mit_ba")[rows]
-            mit_ij = np.where(i_is_a, mit_ab, mit_ba)
-            mit_ji = np.where(i_is_a, mit_ba, mit_ab)
-            d_ij[has] *= 1.0 - mit_ij
-            d_ji[has] *= 1.0 - mit_ji
-        return d_ij + d_ji
+        c = self.state.contracts
+        return structural_change.effective_domination(
+            i, j, self._codes, self._dom_table, c.lookup(i, j), c.active_ids, c.live("a"),
+            c.live("mit_ab"), c.live("mit_ba"))
 
     def instigation_pressure(self, i, j) -> np.ndarray:
         p, s = self.params, self.state
@@ -191,21 +179,12 @@ class AllianceModel(mesa.Model):
         p, s = self.params, self.state
         c = s.contracts
         a, b = c.live("a"), c.live("b")
-        dom_ab, dom_ba, mit_ab, mit_ba = (c.live("dom_ab"), c.live("dom_ba"), c.live("mit_ab"),
-                                          c.live("mit_ba"))
-        if p.enable_structural_change:
-            mit_ab[:] = structural_change.mitigate(mit_ab, dom_ab, s.openness[a], p.mitigation_rate)
-            mit_ba[:] = structural_change.mitigate(mit_ba, dom_ba, s.openness[b], p.mitigation_rate)
-        if p.enable_lip_service:
-            trust.erode(s.trust, b, a, structural_change.lip_service(dom_ab, mit_ab, p.lip_service_rate))
-            trust.erode(s.trust, a, b, structural_change.lip_service(dom_ba, mit_ba, p.lip_service_rate))
-        if p.enable_economic_articulation:
-            comp = c.live("complementarity")
-            inter = c.live("interdependence")
-            inter[:] = economy.interdependence(inter, comp, p.interdependence_rate)
-            s.resources = s.resources + economy.gains(s.n, a, b, comp, p.economic_gain)
-        s.resources = economy.consume(s.resources, p.resource_decay)
-        due = contracts.due_now(c, t)
+        s.resources, due = contracts.upkeep(
+            a, b, c.live("dom_ab"), c.live("dom_ba"), c.live("mit_ab"), c.live("mit_ba"),
+            c.live("complementarity"), c.live("interdependence"), c.live("due"), s.openness,
+            s.trust, s.resources, t, p.enable_structural_change, p.enable_lip_service,
+            p.enable_economic_articulation, p.mitigation_rate, p.lip_service_rate,
+            p.interdependence_rate, p.economic_gain, p.resource_decay)
         just_lapsed = np.zeros(0, dtype=np.int64)
         if len(due):
             relief = common_enemy.threshold_relief(p.enemy_effect, enemy, c.live("shares_enemy")[due])
@@ -222,8 +201,10 @@ class AllianceModel(mesa.Model):
             a, b = contracts.virtuous_pairs(i, j, outcome, s.n)
             fresh = c.lookup(a, b) < 0
             if len(just_lapsed):
-                fresh &= ~np.isin(a * s.n + b, just_lapsed)
+                fresh &= contracts.not_in(a * s.n + b, just_lapsed)
             a, b = a[fresh], b[fresh]
+            if len(a) == 0:
+                return
             terms = contracts.pair_terms(a, b, s.sides, s.salience, self._economic_axes,
                                          p.enemy_axis, self._nature_axis)
             relief = common_enemy.threshold_relief(p.enemy_effect, enemy, terms["shares_enemy"])

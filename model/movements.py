@@ -13,6 +13,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from .jit import ufunc
+
 TIE_PRESENT = 0.2
 """A tie counts as present (for new-tie formation and density) above this strength."""
 
@@ -38,8 +40,13 @@ def update_ties(ties: np.ndarray, credit: np.ndarray, reinforcement: float,
     to 1, so a tie lasts only while the two movements keep mediating together. The rate is
     ``reinforcement`` for a present tie and ``convergence`` for a new one. W stays in [0, 1].
     """
-    rate = np.where(ties > TIE_PRESENT, reinforcement, convergence)
-    return ties * (1.0 - decay) + (1.0 - ties) * (-np.expm1(-rate * credit))
+    return _updated_tie(ties, credit, reinforcement, convergence, decay)
+
+
+@ufunc("float64(float64, float64, float64, float64, float64)")
+def _updated_tie(tie, credit, reinforcement, convergence, decay):
+    rate = reinforcement if tie > TIE_PRESENT else convergence
+    return tie * (1.0 - decay) + (1.0 - tie) * (-np.expm1(-rate * credit))
 
 
 def tie_density(ties: np.ndarray) -> float:

@@ -9,7 +9,8 @@ under equal status and institutional support, here openness, trust and low domin
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit
+
+from .jit import kernel, pairwise_sum, ufunc
 
 HOSTILE, NEUTRAL, VIRTUOUS = -1, 0, 1
 
@@ -17,46 +18,98 @@ HOSTILE, NEUTRAL, VIRTUOUS = -1, 0, 1
 def expected_trust(attitudes: np.ndarray, categories: np.ndarray, i: np.ndarray,
                    j: np.ndarray) -> np.ndarray:
     """What i expects of a group j it never met: its mean attitude toward j's categories."""
-    cats = categories[j]
-    return attitudes[i[:, None], cats].sum(axis=1) / cats.shape[1]  # the mean, less overhead
+    return _expected(attitudes, categories, np.asarray(i, dtype=np.int64),
+                     np.asarray(j, dtype=np.int64))
+
+
+@kernel
+def _expected(attitudes, categories, i, j):
+    c = categories.shape[1]
+    out = np.empty(len(i))
+    row = np.empty(c)
+    for e in range(len(i)):
+        for x in range(c):
+            row[x] = attitudes[i[e], categories[j[e], x]]
+        out[e] = pairwise_sum(row, 0, c) / c
+    return out
 
 
 def pair_trust(trust: np.ndarray, met: np.ndarray, attitudes: np.ndarray,
                categories: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Trust of i in j: remembered if they met, expected from attitudes otherwise."""
-    n = trust.shape[1]
-    key = i * n + j
-    out = trust.reshape(-1)[key]
-    new = np.flatnonzero(~met.reshape(-1)[key])
-    if len(new):
-        out[new] = expected_trust(attitudes, categories, i[new], j[new])
+    return _pair_trust(trust, met, attitudes, categories, np.asarray(i, dtype=np.int64),
+                       np.asarray(j, dtype=np.int64))
+
+
+@kernel
+def _pair_trust(trust, met, attitudes, categories, i, j):
+    c = categories.shape[1]
+    out = np.empty(len(i))
+    row = np.empty(c)
+    for e in range(len(i)):
+        a, b = i[e], j[e]
+        if met[a, b]:
+            out[e] = trust[a, b]
+        else:
+            for x in range(c):
+                row[x] = attitudes[a, categories[b, x]]
+            out[e] = pairwise_sum(row, 0, c) / c
     return out
 
 
+@kernel
 def cultural_similarity(traits: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Share of cultural traits two groups share, mapped to [-1, 1] (0 without traits)."""
-    if traits.shape[1] == 0:
-        return np.zeros(len(i))
-    return 2.0 * ((traits[i] == traits[j]).sum(axis=1, dtype=np.float64) / traits.shape[1]) - 1.0
+    t = traits.shape[1]
+    out = np.zeros(len(i))
+    if t == 0:
+        return out
+    for e in range(len(i)):
+        same = 0
+        for x in range(t):
+            same += traits[i[e], x] == traits[j[e], x]
+        out[e] = 2.0 * (same / t) - 1.0
+    return out
+
+
+@ufunc("float64(float64, float64, float64, float64, float64, float64, float64, float64, "
+            "float64, float64, float64)")
+def _virtuous(o_i, o_j, mean_trust, dom_sym, similarity, base, w_open, w_trust, bond, w_dom, w_sim):
+    logit = (base + w_open * (o_i + o_j - 1.0) + w_trust * mean_trust + bond - w_dom * dom_sym
+             + w_sim * similarity)
+    return 1.0 / (1.0 + np.exp(-logit))
+
+
+@ufunc("float64(float64, float64, float64, float64, float64, float64, float64, float64, "
+            "float64)")
+def _hostile(instigation, scarcity, dom_sym, mean_trust, base, w_inst, w_scarce, w_dom, w_trust):
+    logit = base + w_inst * instigation + w_scarce * scarcity + w_dom * dom_sym - w_trust * mean_trust
+    return 1.0 / (1.0 + np.exp(-logit))
 
 
 def virtuous_probability(openness_i, openness_j, mean_trust, dom_sym, similarity, p) -> np.ndarray:
-    """P(virtuous | mediated): rises with openness, trust, bond and similarity, falls with domination."""
-    logit = (p.virtuous_base + p.openness_weight * (openness_i + openness_j - 1.0)
-             + p.trust_weight * mean_trust + p.bond - p.domination_weight * dom_sym
-             + p.cultural_similarity_weight * similarity)
-    return expit(logit)
+    """P(virtuous | mediated): rises with openness, trust, bond and similarity, falls with domination.
+
+    The logistic of a weighted sum (the logistic function is scipy's ``expit``, written out
+    so that it compiles into one pass)."""
+    return _virtuous(openness_i, openness_j, mean_trust, dom_sym, similarity, p.virtuous_base,
+                     p.openness_weight, p.trust_weight, p.bond, p.domination_weight,
+                     p.cultural_similarity_weight)
 
 
 def hostile_probability(instigation, scarcity, dom_sym, mean_trust, p) -> np.ndarray:
     """P(hostile | unmediated): rises with instigation, scarcity and domination, falls with trust."""
-    logit = (p.hostility_base + p.instigation_weight * instigation + p.scarcity_weight * scarcity
-             + p.domination_weight * dom_sym - p.trust_weight * mean_trust)
-    return expit(logit)
+    return _hostile(instigation, scarcity, dom_sym, mean_trust, p.hostility_base,
+                    p.instigation_weight, p.scarcity_weight, p.domination_weight, p.trust_weight)
 
 
-def classify(mediated: np.ndarray, p_virtuous: np.ndarray, p_hostile: np.ndarray,
-             u_outcome: np.ndarray) -> np.ndarray:
+@ufunc("int64(boolean, float64, float64, float64)")
+def _classify(mediated, p_virtuous, p_hostile, u_outcome):
+    if mediated:
+        return VIRTUOUS if u_outcome < p_virtuous else NEUTRAL
+    return HOSTILE if u_outcome < p_hostile else NEUTRAL
+
+
+def classify(mediated, p_virtuous, p_hostile, u_outcome):
     """Outcome codes: mediated -> virtuous or neutral; unmediated -> hostile or neutral."""
-    return np.where(mediated, np.where(u_outcome < p_virtuous, VIRTUOUS, NEUTRAL),
-                    np.where(u_outcome < p_hostile, HOSTILE, NEUTRAL)).astype(np.int64)
+    return _classify(mediated, p_virtuous, p_hostile, u_outcome)

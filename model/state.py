@@ -10,6 +10,8 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from .jit import kernel
+
 _CONTRACT_FIELDS = {
     "a": np.int64, "b": np.int64,          # the two parties, a < b
     "start": np.int64,                     # step at which it was signed
@@ -155,19 +157,24 @@ class Contracts:
                 grown = np.zeros(cap, dtype=col.dtype)
                 grown[: self.size] = col[: self.size]
                 self._cols[k] = grown
-        for k in self._cols:
-            self._cols[k][self.size: need] = columns.get(k, 0)
-        idx = np.arange(self.size, need)
+        old = self.size
+        for k, value in columns.items():  # slots past ``size`` are still zero
+            self._cols[k][old: need] = value
+        idx = np.arange(old, need)
         self.size = need
-        new = idx[self._cols["ended"][idx] < 0]
+        ended = self._cols["ended"][old: need]
         # New ids are the largest, so appending keeps the live columns in id order.
+        if np.all(ended < 0):
+            new, taken = idx, slice(old, need)
+        else:
+            new = taken = idx[ended < 0]
         lo, hi = self.n_active, self.n_active + len(new)
         self._reserve_live(hi)
         self._live["id"][lo:hi] = new
         for k in _LIVE_FIELDS:
-            self._live[k][lo:hi] = self._cols[k][new]
+            self._live[k][lo:hi] = self._cols[k][taken]
         self.n_active = hi
-        keys = self._cols["a"][new] * self.n_groups + self._cols["b"][new]
+        keys = self._cols["a"][taken] * self.n_groups + self._cols["b"][taken]
         if self._table is not None:
             self._table[keys] = new
         else:
@@ -193,13 +200,9 @@ class Contracts:
         if np.any(self._live["renewals"][rows] > 0):
             self.renewed_version += 1
             self.renewed_ended_version += 1
-        first = rows[0]  # rows before the first ended one stay in place
-        keep = np.ones(n - first, dtype=bool)
-        keep[rows - first] = False
-        m = n - len(rows)
-        for k, col in self._live.items():
-            col[first:m] = col[first:n][keep]
-        self.n_active = m
+        for col in self._live.values():
+            _drop_rows(col, rows, n)
+        self.n_active = n - len(rows)
         keys = np.sort(self._cols["a"][ids] * self.n_groups + self._cols["b"][ids])
         if self._table is not None:
             self._table[keys] = -1
@@ -240,9 +243,9 @@ class Contracts:
     def lookup(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Index of the active contract between each pair (i, j), or -1."""
         self._ensure_live()
-        keys = np.minimum(i, j) * self.n_groups + np.maximum(i, j)
         if self._table is not None:
-            return self._table[keys]
+            return _lookup_dense(self._table, self.n_groups, i, j)
+        keys = np.minimum(i, j) * self.n_groups + np.maximum(i, j)
         if len(self._keys) == 0:
             return np.full(len(keys), -1, dtype=np.int64)
         pos = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
@@ -264,6 +267,27 @@ class Contracts:
     def as_dict(self) -> dict[str, np.ndarray]:
         self._sync_history()
         return {k: v[: self.size].copy() for k, v in self._cols.items()}
+
+
+@kernel
+def _drop_rows(col, rows, n):
+    """Remove the given ascending rows from col[:n], shifting the rest up in order."""
+    w = rows[0]
+    r = 0
+    for x in range(rows[0], n):
+        if r < len(rows) and x == rows[r]:
+            r += 1
+        else:
+            col[w] = col[x]
+            w += 1
+
+
+@kernel
+def _lookup_dense(table, n, i, j):
+    out = np.empty(len(i), dtype=np.int64)
+    for e in range(len(i)):
+        out[e] = table[min(i[e], j[e]) * n + max(i[e], j[e])]
+    return out
 
 
 def _column(name: str) -> property:

@@ -11,7 +11,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from .jit import kernel, ufunc
 from .outcomes import HOSTILE, VIRTUOUS
+
+
+@ufunc("float64(float64, int64, float64, float64)")
+def _change(t_ij, outcome, gain, negativity_ratio):
+    if outcome == VIRTUOUS:
+        return gain * (1.0 - t_ij)
+    if outcome == HOSTILE:
+        return -min(1.0, negativity_ratio * gain) * (1.0 + t_ij)
+    return 0.0
 
 
 def trust_changes(t_ij: np.ndarray, outcome: np.ndarray, gain: float,
@@ -21,11 +31,10 @@ def trust_changes(t_ij: np.ndarray, outcome: np.ndarray, gain: float,
     A virtuous encounter moves trust ``gain`` of the way to +1; a hostile one
     ``min(1, ratio * gain)`` of the way to -1. Bounded steps keep trust in [-1, 1].
     """
-    up = gain * (1.0 - t_ij)
-    down = -min(1.0, negativity_ratio * gain) * (1.0 + t_ij)
-    return np.where(outcome == VIRTUOUS, up, np.where(outcome == HOSTILE, down, 0.0))
+    return _change(t_ij, outcome, gain, negativity_ratio)
 
 
+@kernel
 def apply_trust(trust: np.ndarray, met: np.ndarray, i: np.ndarray, j: np.ndarray,
                 t_ij: np.ndarray, t_ji: np.ndarray, d_ij: np.ndarray, d_ji: np.ndarray) -> None:
     """Synchronous update: every encounter read the start-of-step trust; changes add up.
@@ -33,36 +42,41 @@ def apply_trust(trust: np.ndarray, met: np.ndarray, i: np.ndarray, j: np.ndarray
     A first meeting fixes trust at the expectation it started from; the summed changes
     are then clipped to [-1, 1] (several encounters of one pair in a step can overshoot).
     """
-    n = trust.shape[1]
-    ij, ji = i * n + j, j * n + i
-    flat, seen = trust.reshape(-1), met.reshape(-1)
-    flat[ij] = t_ij
-    flat[ji] = t_ji
-    seen[ij] = True
-    seen[ji] = True
-    np.add.at(flat, ij, d_ij)
-    np.add.at(flat, ji, d_ji)
-    flat[ij] = np.clip(flat[ij], -1.0, 1.0)
-    flat[ji] = np.clip(flat[ji], -1.0, 1.0)
+    e = len(i)
+    for x in range(e):
+        trust[i[x], j[x]] = t_ij[x]
+    for x in range(e):
+        trust[j[x], i[x]] = t_ji[x]
+    for x in range(e):
+        met[i[x], j[x]] = True
+        met[j[x], i[x]] = True
+    for x in range(e):
+        trust[i[x], j[x]] += d_ij[x]
+    for x in range(e):
+        trust[j[x], i[x]] += d_ji[x]
+    for x in range(e):
+        trust[i[x], j[x]] = min(max(trust[i[x], j[x]], -1.0), 1.0)
+        trust[j[x], i[x]] = min(max(trust[j[x], i[x]], -1.0), 1.0)
 
 
+@kernel
 def transfer_to_attitudes(attitudes: np.ndarray, categories: np.ndarray, i: np.ndarray,
                           j: np.ndarray, d_ij: np.ndarray, rate: float) -> None:
     """Secondary transfer: i's attitude to each category of j that i does not share moves
     by ``rate`` times i's trust change toward j; attitudes stay in [-1, 1].
 
     The change is the one computed per encounter, before trust is clipped, so an encounter
-    that pushes trust against its bound still generalises in full.
+    that pushes trust against its bound still generalises in full. A step's changes are
+    summed first, then added.
     """
-    cats_j = categories[j]
-    weight = np.where(cats_j != categories[i], (rate * d_ij)[:, None], 0.0)
     n, c = attitudes.shape
-    change = np.bincount((i[:, None] * c + cats_j).ravel(), weights=weight.ravel(), minlength=n * c)
-    np.clip(attitudes + change.reshape(n, c), -1.0, 1.0, out=attitudes)
-
-
-def erode(trust: np.ndarray, who: np.ndarray, whom: np.ndarray, amount: np.ndarray) -> None:
-    """Lower trust of ``who`` in ``whom`` by ``amount`` (pairs unique), staying >= -1."""
-    flat = trust.reshape(-1)
-    key = who * trust.shape[1] + whom
-    flat[key] = np.maximum(flat[key] - amount, -1.0)
+    change = np.zeros((n, c))
+    for x in range(len(i)):
+        g, h = i[x], j[x]
+        w = rate * d_ij[x]
+        for y in range(categories.shape[1]):
+            cat = categories[h, y]
+            change[g, cat] += w if cat != categories[g, y] else 0.0
+    for g in range(n):
+        for cat in range(c):
+            attitudes[g, cat] = min(max(attitudes[g, cat] + change[g, cat], -1.0), 1.0)

@@ -14,3 +14,15 @@ def no_encounters() -> StepDraws:
 @pytest.fixture
 def quiet_step():
     return no_encounters
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_kernels():
+    """Compile (or load) the model's kernels once, before any test starts a subprocess.
+
+    On a fresh clone the first run compiles for about 15 s; servers and worker processes
+    started by later tests then load the cached kernels instead of compiling in parallel.
+    """
+    from model.run import compile_kernels
+
+    compile_kernels()

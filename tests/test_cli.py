@@ -1,6 +1,7 @@
 """The command line: run writes its outputs; bad input exits with a clear message."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -56,3 +57,12 @@ def test_bad_parameter_exits_2_with_a_message(tmp_path):
 def test_params_lists_the_schema():
     res = _cli("params")
     assert res.returncode == 0 and "mediation_capacity" in res.stdout
+
+
+def test_compile_readies_the_kernels_in_the_cache_named_by_the_sources(tmp_path):
+    res = subprocess.run([sys.executable, "-m", "model", "compile"], capture_output=True, text=True,
+                         cwd=ROOT, env={**os.environ, "ALLIANCE_ABM_CACHE": str(tmp_path)})
+    assert res.returncode == 0, res.stderr
+    assert "model kernels ready" in res.stdout and str(tmp_path) in res.stdout
+    folder = next(tmp_path.glob("numba-*"))
+    assert any(folder.rglob("*.nbi")), "no kernel was cached"

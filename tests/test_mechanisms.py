@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from model import (commons, common_enemy, encounters, instigation, internal_power, mediation,
-                   movements, outcomes, structural_change, trust)
+from model import (commons, common_enemy, contracts, encounters, instigation, internal_power,
+                   mediation, movements, outcomes, structural_change, trust)
 from model.contracts import pair_terms, renewal_ok
 from model.parameters import validate
 
@@ -135,11 +135,37 @@ def test_unmitigated_domination_erodes_the_dominated_partys_trust():
     loss = structural_change.lip_service(np.array([0.5, 0.5, 0.0]), np.array([0.0, 1.0, 0.0]), 0.1)
     assert loss.tolist() == pytest.approx([0.05, 0.0, 0.0])
     tr = np.zeros((2, 2))
-    trust.erode(tr, np.array([1]), np.array([0]), loss[:1])
-    assert tr[1, 0] == pytest.approx(-0.05) and tr[0, 1] == 0.0
+    one = dict(a=np.array([0]), b=np.array([1]), dom_ab=np.array([0.5]), dom_ba=np.array([0.0]),
+               mit_ab=np.array([0.0]), mit_ba=np.array([0.0]), complementarity=np.array([1.0]),
+               interdependence=np.array([0.0]), due=np.array([9]), openness=np.array([0.0, 0.0]),
+               trust=tr, resources=np.ones(2), t=1, structural=False, lip=True, economic=False,
+               mitigation_rate=0.1, lip_service_rate=0.1, interdependence_rate=0.1,
+               economic_gain=0.05, resource_decay=0.0)
+    resources, due = contracts.upkeep(**one)
+    assert tr[1, 0] == pytest.approx(-0.05) and tr[0, 1] == 0.0  # only the dominated party
+    assert resources.tolist() == [1.0, 1.0] and len(due) == 0
     tr[1, 0] = -0.99
-    trust.erode(tr, np.array([1]), np.array([0]), np.array([0.05]))
-    assert tr[1, 0] == -1.0
+    contracts.upkeep(**one)
+    assert tr[1, 0] == -1.0  # never below -1
+    contracts.upkeep(**{**one, "lip": False})
+    assert tr[1, 0] == -1.0 and tr[0, 1] == 0.0
+
+
+def test_contract_upkeep_mitigates_builds_interdependence_and_finds_the_due():
+    tr = np.zeros((3, 3))
+    cols = dict(a=np.array([0, 1]), b=np.array([1, 2]), dom_ab=np.array([0.5, 0.0]),
+                dom_ba=np.array([0.0, 0.5]), mit_ab=np.zeros(2), mit_ba=np.zeros(2),
+                complementarity=np.array([1.0, 0.0]), interdependence=np.zeros(2),
+                due=np.array([5, 4]))
+    resources, due = contracts.upkeep(
+        **cols, openness=np.array([0.8, 0.0, 0.5]), trust=tr, resources=np.ones(3), t=4,
+        structural=True, lip=False, economic=True, mitigation_rate=0.1, lip_service_rate=0.1,
+        interdependence_rate=0.1, economic_gain=0.05, resource_decay=0.5)
+    assert cols["mit_ab"].tolist() == pytest.approx([0.08, 0.0])  # open dominant party 0
+    assert cols["mit_ba"].tolist() == pytest.approx([0.0, 0.05])  # party 2 dominates party 1
+    assert cols["interdependence"].tolist() == pytest.approx([0.1, 0.0])
+    assert resources.tolist() == pytest.approx([1.05 * 0.5, 1.05 * 0.5, 0.5])
+    assert due.tolist() == [1] and not tr.any()
 
 
 def test_renewal_needs_trust_and_mitigated_domination():

@@ -1,0 +1,46 @@
+"""The compiled kernels' foundations: numpy's summation order, and a cache that follows the sources."""
+
+import shutil
+
+import numpy as np
+import pytest
+
+from model import jit
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 15, 16, 17, 127, 128, 129, 256, 1000, 4097, 100_003])
+def test_pairwise_sum_is_numpys_sum_bit_for_bit(n):
+    rng = np.random.default_rng(n)
+    x = rng.standard_normal(n + 3) * 10.0 ** rng.uniform(-6, 6, n + 3)
+    assert jit.pairwise_sum(x, 3, n) == x[3:].sum()
+    assert jit.pairwise_sum(x, 0, n) == x[:n].sum()
+    rows = x[: (n // 10) * 10].reshape(-1, 10) if n >= 10 else x[:0].reshape(0, 10)
+    assert [jit.pairwise_sum(r, 0, 10) for r in rows] == rows.sum(axis=1).tolist()
+
+
+def test_a_sequential_sum_would_differ():
+    """The test above can fail: adding one by one is not numpy's order."""
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal(1000) * 10.0 ** rng.uniform(-6, 6, 1000)
+    total = 0.0
+    for v in x:
+        total += v
+    assert total != x.sum()
+
+
+def test_cache_folder_changes_with_any_kernel_source(tmp_path):
+    model_dir = tmp_path / "model"
+    shutil.copytree(jit.cache_dir.__defaults__[0], model_dir)
+    base = jit.cache_dir(model_dir)
+    assert base == jit.cache_dir(model_dir)
+    schema = model_dir / "parameters.py"  # defines no kernel: no effect on the cache
+    schema.write_text(schema.read_text() + "\n# edited\n")
+    assert jit.cache_dir(model_dir) == base
+    kernels = model_dir / "structural_change.py"  # called from kernels in other files
+    kernels.write_text(kernels.read_text() + "\n# edited\n")
+    assert jit.cache_dir(model_dir) != base
+
+
+def test_cache_location_can_be_set(tmp_path, monkeypatch):
+    monkeypatch.setenv("ALLIANCE_ABM_CACHE", str(tmp_path))
+    assert jit.cache_dir().parent == tmp_path
