@@ -64,22 +64,37 @@ def pair_terms(a: np.ndarray, b: np.ndarray, sides: np.ndarray, salience: np.nda
                economic_axes: np.ndarray, enemy_axis: int, nature_axis: int) -> dict:
     """The fixed terms of a pair's contract, read off their identities."""
     sa, sb = sides[a], sides[b]
-    if len(economic_axes):
-        complementarity = ((sa[:, economic_axes] != sb[:, economic_axes]).sum(axis=1, dtype=np.float64)
-                           / len(economic_axes))  # the mean, less overhead
-    else:
-        complementarity = np.zeros(len(a))
-    if nature_axis >= 0:
-        voice_ab = (sa[:, nature_axis] == 0.0) & (sb[:, nature_axis] == 1.0)
-        voice_ba = (sb[:, nature_axis] == 0.0) & (sa[:, nature_axis] == 1.0)
-    else:
-        voice_ab = voice_ba = np.zeros(len(a), dtype=bool)
+    complementarity, shares_enemy, voice_ab, voice_ba = _identity_terms(
+        a, b, sides, economic_axes, enemy_axis, nature_axis)
     return dict(
         dom_ab=domination(sa, sb, salience), dom_ba=domination(sb, sa, salience),
-        complementarity=complementarity,
-        shares_enemy=(sa[:, enemy_axis] == 1.0) & (sb[:, enemy_axis] == 1.0),
+        complementarity=complementarity, shares_enemy=shares_enemy,
         nature_voice_ab=voice_ab, nature_voice_ba=voice_ba,
     )
+
+
+@kernel
+def _identity_terms(a, b, sides, economic_axes, enemy_axis, nature_axis):
+    """Share of economic axes on which a and b differ; both dominated on the enemy's axis;
+    a dominant and b dominated on the nature axis, and the reverse (False without one)."""
+    n = len(a)
+    complementarity = np.zeros(n)
+    shares_enemy = np.zeros(n, dtype=np.bool_)
+    voice_ab = np.zeros(n, dtype=np.bool_)
+    voice_ba = np.zeros(n, dtype=np.bool_)
+    k = len(economic_axes)
+    for x in range(n):
+        sa, sb = sides[a[x]], sides[b[x]]
+        if k:
+            differ = 0
+            for y in economic_axes:
+                differ += sa[y] != sb[y]
+            complementarity[x] = differ / k
+        shares_enemy[x] = sa[enemy_axis] == 1.0 and sb[enemy_axis] == 1.0
+        if nature_axis >= 0:
+            voice_ab[x] = sa[nature_axis] == 0.0 and sb[nature_axis] == 1.0
+            voice_ba[x] = sb[nature_axis] == 0.0 and sa[nature_axis] == 1.0
+    return complementarity, shares_enemy, voice_ab, voice_ba
 
 
 def sign(contracts: Contracts, a: np.ndarray, b: np.ndarray, t: int, term: int,
@@ -87,13 +102,6 @@ def sign(contracts: Contracts, a: np.ndarray, b: np.ndarray, t: int, term: int,
     """Add new active contracts (no mitigation or interdependence yet)."""
     return contracts.add(a=a, b=b, start=t, due=t + term, renewals=0, first_renewal=-1, ended=-1,
                          mit_ab=0.0, mit_ba=0.0, interdependence=0.0, **terms)
-
-
-def residual_domination(contracts: Contracts, rows: np.ndarray) -> np.ndarray:
-    """Domination left unmitigated inside each pair, both directions (rows of the live columns)."""
-    c = contracts
-    return (c.live("dom_ab")[rows] * (1.0 - c.live("mit_ab")[rows])
-            + c.live("dom_ba")[rows] * (1.0 - c.live("mit_ba")[rows]))
 
 
 @kernel
@@ -131,10 +139,25 @@ def upkeep(a, b, dom_ab, dom_ba, mit_ab, mit_ba, complementarity, interdependenc
     return consume(resources, resource_decay), rows[:n_due]
 
 
-def renewal_ok(min_trust: np.ndarray, threshold: np.ndarray, residual: np.ndarray,
-               max_residual: float) -> np.ndarray:
-    """Renew when trust holds and domination inside the pair is mitigated enough."""
-    return (min_trust >= threshold) & (residual <= max_residual)
+@kernel
+def renewal_ok(rows, a, b, dom_ab, dom_ba, mit_ab, mit_ba, interdependence, shares_enemy,
+               trust, renewal_threshold, interdependence_weight, enemy_relief, max_residual):
+    """Which contracts (rows of the live columns) renew at their punctuation point.
+
+    A contract renews when the parties' mutual trust reaches the renewal threshold, lowered
+    by their interdependence and, if both are its targets, by the common enemy
+    (``enemy_relief``), and the domination left unmitigated inside the pair, both
+    directions, is at most ``max_residual``.
+    """
+    ok = np.empty(len(rows), dtype=np.bool_)
+    for k in range(len(rows)):
+        x = rows[k]
+        relief = enemy_relief * (1.0 if shares_enemy[x] else 0.0)
+        threshold = renewal_threshold - interdependence_weight * interdependence[x] - relief
+        mutual = min(trust[a[x], b[x]], trust[b[x], a[x]])
+        residual = dom_ab[x] * (1.0 - mit_ab[x]) + dom_ba[x] * (1.0 - mit_ba[x])
+        ok[k] = mutual >= threshold and residual <= max_residual
+    return ok
 
 
 def renew(contracts: Contracts, rows: np.ndarray, t: int, term: int) -> None:

@@ -187,10 +187,11 @@ class AllianceModel(mesa.Model):
             p.interdependence_rate, p.economic_gain, p.resource_decay)
         just_lapsed = np.zeros(0, dtype=np.int64)
         if len(due):
-            relief = common_enemy.threshold_relief(p.enemy_effect, enemy, c.live("shares_enemy")[due])
-            threshold = p.renewal_threshold - p.interdependence_weight * c.live("interdependence")[due] - relief
-            ok = contracts.renewal_ok(contracts.mutual_trust(s.trust, a[due], b[due]), threshold,
-                                      contracts.residual_domination(c, due), p.renewal_max_domination)
+            ok = contracts.renewal_ok(
+                due, a, b, c.live("dom_ab"), c.live("dom_ba"), c.live("mit_ab"), c.live("mit_ba"),
+                c.live("interdependence"), c.live("shares_enemy"), s.trust, p.renewal_threshold,
+                p.interdependence_weight, common_enemy.threshold_relief(p.enemy_effect, enemy, 1.0),
+                p.renewal_max_domination)
             lapsed = due[~ok]
             just_lapsed = a[lapsed] * s.n + b[lapsed]
             contracts.renew(c, due[ok], t, p.contract_term)

@@ -169,9 +169,19 @@ def test_contract_upkeep_mitigates_builds_interdependence_and_finds_the_due():
 
 
 def test_renewal_needs_trust_and_mitigated_domination():
-    ok = renewal_ok(np.array([0.5, 0.5, 0.1]), np.array([0.2, 0.2, 0.2]),
-                    np.array([0.05, 0.4, 0.0]), 0.1)
-    assert ok.tolist() == [True, False, False]
+    tr = np.array([[0.0, 0.5, 0.5, 0.1], [0.5, 0.0, 0.0, 0.0], [0.5, 0.0, 0.0, 0.0],
+                   [0.1, 0.0, 0.0, 0.0]])
+    three = dict(a=np.zeros(4, dtype=np.int64), b=np.array([1, 2, 3, 3]),
+                 dom_ab=np.array([0.05, 0.4, 0.0, 0.0]), dom_ba=np.zeros(4), mit_ab=np.zeros(4),
+                 mit_ba=np.zeros(4), interdependence=np.zeros(4),
+                 shares_enemy=np.array([False, False, False, True]), trust=tr,
+                 renewal_threshold=0.2, interdependence_weight=0.5, max_residual=0.1)
+    ok = renewal_ok(np.arange(3), enemy_relief=0.0, **three)
+    assert ok.tolist() == [True, False, False]  # renews; too much domination; too little trust
+    assert renewal_ok(np.array([2]), enemy_relief=0.15, **three).tolist() == [False]
+    assert renewal_ok(np.array([3]), enemy_relief=0.15, **three).tolist() == [True]  # shared enemy
+    three["interdependence"][2] = 0.3
+    assert renewal_ok(np.array([2]), enemy_relief=0.0, **three).tolist() == [True]  # interdependence
 
 
 def test_economic_articulation_rewards_complementary_allies():
