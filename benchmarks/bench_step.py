@@ -2,6 +2,7 @@
 
     python benchmarks/bench_step.py            # full: 100, 1,000 and 10,000 groups
     python benchmarks/bench_step.py --quick    # smaller, for a smoke check
+    python benchmarks/bench_step.py --phases 1000 --rate 1   # where one step's time goes
 
 Prints, per population size: encounters per second of the vectorised step with every
 mechanism on, the same for the per-encounter oracle of tests/oracle.py (fed the same draws),
@@ -82,11 +83,54 @@ def peak_memory_mb(n: int, steps: int, collect_every: int) -> float:
     return float(out.stdout.strip())
 
 
+PHASES = ("sample_encounters", "mediate", "judge", "update_trust", "update_internal_power",
+          "update_contracts", "update_commons", "update_movement_ties", "update_alliances", "count",
+          "collect")
+
+
+def phase_times(n: int, rate: float, steps: int, collect_every: int = 10**6) -> tuple[float, dict]:
+    """Seconds per step in all, and in each of the step's methods, over ``steps`` steps after a
+    warm-up (the methods are wrapped with a timer; the wrapping costs about 1 us each)."""
+    model = AllianceModel(seed=1, n_groups=n, encounter_rate=rate, collect_every=collect_every)
+    model.run(300 if n <= 100 else 200 if n <= 1000 else 30)
+    spent = dict.fromkeys(PHASES, 0.0)
+    for name in PHASES:
+        method = getattr(model, name)
+
+        def timed(*args, _method=method, _name=name):
+            start = time.perf_counter()
+            out = _method(*args)
+            spent[_name] += time.perf_counter() - start
+            return out
+        setattr(model, name, timed)
+    rng = np.random.default_rng(5)
+    draws = [draw_step(rng, model.n_encounters) for _ in range(steps)]
+    start = time.perf_counter()
+    for d in draws:
+        model.advance(d)
+    total = (time.perf_counter() - start) / steps
+    return total, {k: v / steps for k, v in spent.items()}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, few repeats")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument("--phases", type=int, metavar="GROUPS",
+                        help="only print where one step's time goes, at this many groups")
+    parser.add_argument("--rate", type=float, default=1.0, help="encounter rate for --phases")
+    parser.add_argument("--collect-every", type=int, default=10**6,
+                        help="metrics collection interval for --phases (default: never)")
     args = parser.parse_args(argv)
+    if args.phases:
+        steps = min(2000, max(20, 200_000 // max(1, round(args.phases * args.rate))))
+        total, spent = phase_times(args.phases, args.rate, steps, args.collect_every)
+        print(f"{args.phases:,} groups, rate {args.rate:g}: {total * 1e3:.3f} ms per step "
+              f"({round(args.phases * args.rate) / total:,.0f} encounters/s)")
+        for name, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):
+            print(f"  {name:24s} {seconds * 1e6:9.1f} us  {seconds / total:6.1%}")
+        print(f"  {'rest of advance()':24s} {(total - sum(spent.values())) * 1e6:9.1f} us")
+        return 0
     quick = args.quick
     sizes = (100, 1000) if quick else (100, 1000, 10_000)
     rates = (1.0,) if quick else (1.0, 10.0)
