@@ -155,6 +155,15 @@ def hazard_ratios(rec: pd.DataFrame, event: str, condition: str = CONDITION,
     return logrank, cluster
 
 
+def hazard_numbers(hr_break: dict, hr_any: dict, boot_break: dict) -> dict:
+    """The hazard figures a summary lists besides its findings (experiments 4 and 5)."""
+    return {"hr_breakup_logrank_p": hr_break["p_value"],
+            "breakups_off": hr_break["events_a"], "breakups_on": hr_break["events_b"],
+            "hr_any_logrank": hr_any["estimate"], "hr_any_logrank_low": hr_any["low"],
+            "hr_any_logrank_high": hr_any["high"],
+            "bootstrap_resamples_valid": boot_break["n_valid"]}
+
+
 def survival_at(rec: pd.DataFrame, event: str, condition: str, t: float,
                 name: str) -> dict:
     """Kaplan-Meier share of alliances without ``event`` at time t in each condition, with
@@ -215,11 +224,7 @@ def analyse(data: ExperimentData) -> Analysis:
                       "P 95% CI": f"[{float(lo):.2f}, {float(hi):.2f}]"})
     verdict, meaning = _verdict(boot_break, rate)
     numbers = {**survival_at(rec, "breakup", CONDITION, 100, "breakup_free"),
-               "hr_breakup_logrank_p": hr_break["p_value"],
-               "breakups_off": hr_break["events_a"], "breakups_on": hr_break["events_b"],
-               "hr_any_logrank": hr_any["estimate"], "hr_any_logrank_low": hr_any["low"],
-               "hr_any_logrank_high": hr_any["high"],
-               "bootstrap_resamples_valid": boot_break["n_valid"],
+               **hazard_numbers(hr_break, hr_any, boot_break),
                "runs_without_alliances": int(rates["exposure"].eq(0).sum()),
                "hr_breakup_ci_log_width": float(np.log(boot_break["high"] / boot_break["low"]))
                if boot_break["n_valid"] else float("nan")}

@@ -50,8 +50,8 @@ import numpy as np
 import pandas as pd
 
 from experiments.analysis import Analysis, ExperimentData, Finding
-from experiments.e4_structural_change import (BREAKUP, RESAMPLES, alliances, hazard_ratios,
-                                              run_rates, survival_panel)
+from experiments.e4_structural_change import (BREAKUP, RESAMPLES, alliances, hazard_numbers,
+                                              hazard_ratios, run_rates, survival_panel)
 from experiments.spec import Spec
 from experiments.statistics import bootstrap_difference, mean_band
 
@@ -204,11 +204,7 @@ def analyse(data: ExperimentData) -> Analysis:
     verdict, meaning = _verdict(boot_break, rate)
     numbers = {"fade_step": float(fade.iloc[0]) if len(fade) and fade.nunique() == 1
                else float("nan"),
-               "hr_breakup_logrank_p": hr_break["p_value"],
-               "breakups_off": hr_break["events_a"], "breakups_on": hr_break["events_b"],
-               "hr_any_logrank": hr_any["estimate"], "hr_any_logrank_low": hr_any["low"],
-               "hr_any_logrank_high": hr_any["high"],
-               "bootstrap_resamples_valid": boot_break["n_valid"],
+               **hazard_numbers(hr_break, hr_any, boot_break),
                "runs_without_alliances_at_fade": int(rates["exposure"].eq(0).sum()),
                "mean_enemy_share_at_fade": float(rec["enemy_share"].mean()) if len(rec)
                else float("nan"),
