@@ -21,13 +21,9 @@ def interdependence_after(current, complementarity, rate):
 
 
 @ufunc("float64(float64, float64, float64)")
-def _interdependence(current, complementarity, rate):
-    return interdependence_after(current, complementarity, rate)
-
-
 def interdependence(current, complementarity, rate):
     """I' = I + rate * complementarity * (1 - I): complementary allies grow interdependent."""
-    return _interdependence(current, complementarity, rate)
+    return interdependence_after(current, complementarity, rate)
 
 
 @kernel

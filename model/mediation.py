@@ -42,11 +42,6 @@ def _strength(ci, ci_ties, rooted, capacity, j):
 
 
 @ufunc("float64(float64, float64)")
-def _mediation_probability(strength, reach):
-    return -np.expm1(-reach * strength)
-
-
-
 def mediation_probability(strength, reach):
     """P(mediated) = 1 - exp(-reach * S): independent chances add up and saturate at 1."""
-    return _mediation_probability(strength, reach)
+    return -np.expm1(-reach * strength)

@@ -24,14 +24,20 @@ def expected_trust(attitudes: np.ndarray, categories: np.ndarray, i: np.ndarray,
 
 @kernel
 def _expected(attitudes, categories, i, j):
-    c = categories.shape[1]
     out = np.empty(len(i))
-    row = np.empty(c)
+    row = np.empty(categories.shape[1])
     for e in range(len(i)):
-        for x in range(c):
-            row[x] = attitudes[i[e], categories[j[e], x]]
-        out[e] = pairwise_sum(row, 0, c) / c
+        out[e] = _expectation(attitudes, categories, i[e], j[e], row)
     return out
+
+
+@kernel
+def _expectation(attitudes, categories, a, b, row):
+    """a's mean attitude toward b's categories, summed in numpy's order (``row``: scratch)."""
+    c = categories.shape[1]
+    for x in range(c):
+        row[x] = attitudes[a, categories[b, x]]
+    return pairwise_sum(row, 0, c) / c
 
 
 def pair_trust(trust: np.ndarray, met: np.ndarray, attitudes: np.ndarray,
@@ -43,17 +49,11 @@ def pair_trust(trust: np.ndarray, met: np.ndarray, attitudes: np.ndarray,
 
 @kernel
 def _pair_trust(trust, met, attitudes, categories, i, j):
-    c = categories.shape[1]
     out = np.empty(len(i))
-    row = np.empty(c)
+    row = np.empty(categories.shape[1])
     for e in range(len(i)):
         a, b = i[e], j[e]
-        if met[a, b]:
-            out[e] = trust[a, b]
-        else:
-            for x in range(c):
-                row[x] = attitudes[a, categories[b, x]]
-            out[e] = pairwise_sum(row, 0, c) / c
+        out[e] = trust[a, b] if met[a, b] else _expectation(attitudes, categories, a, b, row)
     return out
 
 
@@ -104,12 +104,8 @@ def hostile_probability(instigation, scarcity, dom_sym, mean_trust, p) -> np.nda
 
 
 @ufunc("int64(boolean, float64, float64, float64)")
-def _classify(mediated, p_virtuous, p_hostile, u_outcome):
+def classify(mediated, p_virtuous, p_hostile, u_outcome):
+    """Outcome codes: mediated -> virtuous or neutral; unmediated -> hostile or neutral."""
     if mediated:
         return VIRTUOUS if u_outcome < p_virtuous else NEUTRAL
     return HOSTILE if u_outcome < p_hostile else NEUTRAL
-
-
-def classify(mediated, p_virtuous, p_hostile, u_outcome):
-    """Outcome codes: mediated -> virtuous or neutral; unmediated -> hostile or neutral."""
-    return _classify(mediated, p_virtuous, p_hostile, u_outcome)

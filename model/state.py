@@ -138,12 +138,7 @@ class Contracts:
         self._first_renewed = []
 
     def _reserve_live(self, n: int) -> None:
-        if n > len(self._live["id"]):
-            cap = max(n, 2 * len(self._live["id"]))
-            for k, col in self._live.items():
-                grown = np.zeros(cap, dtype=col.dtype)
-                grown[: self.n_active] = col[: self.n_active]
-                self._live[k] = grown
+        _reserve(self._live, n, self.n_active)
 
     # -- changes ------------------------------------------------------------------------
     def add(self, **columns: np.ndarray) -> np.ndarray:
@@ -151,12 +146,7 @@ class Contracts:
         self._ensure_live()
         n = len(columns["a"])
         need = self.size + n
-        if need > len(self._cols["a"]):
-            cap = max(need, 2 * len(self._cols["a"]))
-            for k, col in self._cols.items():
-                grown = np.zeros(cap, dtype=col.dtype)
-                grown[: self.size] = col[: self.size]
-                self._cols[k] = grown
+        _reserve(self._cols, need, self.size)
         old = self.size
         for k, value in columns.items():  # slots past ``size`` are still zero
             self._cols[k][old: need] = value
@@ -267,6 +257,18 @@ class Contracts:
     def as_dict(self) -> dict[str, np.ndarray]:
         self._sync_history()
         return {k: v[: self.size].copy() for k, v in self._cols.items()}
+
+
+def _reserve(columns: dict[str, np.ndarray], n: int, used: int) -> None:
+    """Make room for n rows in every column (at least doubling), keeping the first ``used``;
+    new slots are zero."""
+    have = len(next(iter(columns.values())))
+    if n > have:
+        cap = max(n, 2 * have)
+        for k, col in columns.items():
+            grown = np.zeros(cap, dtype=col.dtype)
+            grown[:used] = col[:used]
+            columns[k] = grown
 
 
 @kernel

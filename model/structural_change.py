@@ -21,16 +21,12 @@ def mitigated(mitigation, domination, openness_dominant, rate):
 
 
 @ufunc("float64(float64, float64, float64, float64)")
-def _mitigate(mitigation, domination, openness_dominant, rate):
-    return mitigated(mitigation, domination, openness_dominant, rate)
-
-
 def mitigate(mitigation, domination, openness_dominant, rate):
     """mu' = mu + rate * o_dominant * (1 - mu), only where there is domination to mitigate.
 
     One direction of each contract: the dominant party's open faction shares power.
     """
-    return _mitigate(mitigation, domination, openness_dominant, rate)
+    return mitigated(mitigation, domination, openness_dominant, rate)
 
 
 @kernel
@@ -40,13 +36,9 @@ def trust_loss(domination, mitigation, rate):
 
 
 @ufunc("float64(float64, float64, float64)")
-def _lip_service(domination, mitigation, rate):
-    return trust_loss(domination, mitigation, rate)
-
-
 def lip_service(domination, mitigation, rate):
     """Per-step loss of the dominated party's trust: rate * unmitigated domination."""
-    return _lip_service(domination, mitigation, rate)
+    return trust_loss(domination, mitigation, rate)
 
 
 @kernel

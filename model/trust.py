@@ -16,22 +16,17 @@ from .outcomes import HOSTILE, VIRTUOUS
 
 
 @ufunc("float64(float64, int64, float64, float64)")
-def _change(t_ij, outcome, gain, negativity_ratio):
-    if outcome == VIRTUOUS:
-        return gain * (1.0 - t_ij)
-    if outcome == HOSTILE:
-        return -min(1.0, negativity_ratio * gain) * (1.0 + t_ij)
-    return 0.0
-
-
-def trust_changes(t_ij: np.ndarray, outcome: np.ndarray, gain: float,
-                  negativity_ratio: float) -> np.ndarray:
+def trust_changes(t_ij, outcome, gain, negativity_ratio):
     """Change of trust per encounter: a share of the distance to +1 or -1.
 
     A virtuous encounter moves trust ``gain`` of the way to +1; a hostile one
     ``min(1, ratio * gain)`` of the way to -1. Bounded steps keep trust in [-1, 1].
     """
-    return _change(t_ij, outcome, gain, negativity_ratio)
+    if outcome == VIRTUOUS:
+        return gain * (1.0 - t_ij)
+    if outcome == HOSTILE:
+        return -min(1.0, negativity_ratio * gain) * (1.0 + t_ij)
+    return 0.0
 
 
 @kernel
