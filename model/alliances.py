@@ -85,12 +85,15 @@ def components(n: int, a: np.ndarray, b: np.ndarray, min_size: int = 2) -> np.nd
     return labels_from_roots(component_roots(n, a, b), min_size)
 
 
+@kernel
 def alliance_shares(labels: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """Population share of each alliance, indexed by label."""
-    inside = labels >= 0
-    if not np.any(inside):
-        return np.zeros(0)
-    return np.bincount(labels[inside], weights=sizes[inside])
+    """Population share of each alliance, indexed by label (summed in group order, as
+    ``np.bincount`` does)."""
+    out = np.zeros(max(labels.max() + 1, 0) if len(labels) else 0)
+    for g in range(len(labels)):
+        if labels[g] >= 0:
+            out[labels[g]] += sizes[g]
+    return out
 
 
 def stable_components(n: int, a: np.ndarray, b: np.ndarray, sizes: np.ndarray, min_size: int,
@@ -99,14 +102,21 @@ def stable_components(n: int, a: np.ndarray, b: np.ndarray, sizes: np.ndarray, m
     return big_enough(components(n, a, b, min_size), sizes, min_share)
 
 
+@kernel
 def big_enough(labels: np.ndarray, sizes: np.ndarray, min_share: float) -> np.ndarray:
     """Keep the labelled components with at least ``min_share`` of the population, relabelled."""
-    if not np.any(labels >= 0):
-        return labels
     share = alliance_shares(labels, sizes)
-    big = share >= min_share - 1e-12
-    relabel = np.where(big, np.cumsum(big) - 1, -1)
-    return np.where(labels >= 0, relabel[np.maximum(labels, 0)], -1)
+    relabel = np.full(len(share), -1, dtype=np.int64)
+    kept = 0
+    for x in range(len(share)):
+        if share[x] >= min_share - 1e-12:
+            relabel[x] = kept
+            kept += 1
+    out = np.full(len(labels), -1, dtype=np.int64)
+    for g in range(len(labels)):
+        if labels[g] >= 0:
+            out[g] = relabel[labels[g]]
+    return out
 
 
 def stable_labels(n: int, a: np.ndarray, b: np.ndarray, renewals: np.ndarray,

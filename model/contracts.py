@@ -20,15 +20,10 @@ from .state import Contracts
 from .structural_change import mitigated, trust_loss
 
 
+@kernel
 def virtuous_pairs(i: np.ndarray, j: np.ndarray, outcome: np.ndarray,
                    n: int) -> tuple[np.ndarray, np.ndarray]:
     """Unordered pairs (a < b) with at least one virtuous encounter, sorted by a * n + b."""
-    keys = _virtuous_keys(i, j, outcome, n)
-    return keys // n, keys % n
-
-
-@kernel
-def _virtuous_keys(i, j, outcome, n):
     keys = np.empty(len(i), dtype=np.int64)
     m = 0
     for e in range(len(i)):
@@ -36,12 +31,15 @@ def _virtuous_keys(i, j, outcome, n):
             keys[m] = min(i[e], j[e]) * n + max(i[e], j[e])
             m += 1
     keys = np.sort(keys[:m])
+    a = np.empty(m, dtype=np.int64)
+    b = np.empty(m, dtype=np.int64)
     u = 0
     for x in range(m):
         if x == 0 or keys[x] != keys[x - 1]:
-            keys[u] = keys[x]
+            a[u] = keys[x] // n
+            b[u] = keys[x] % n
             u += 1
-    return keys[:u]
+    return a[:u], b[:u]
 
 
 @kernel
@@ -55,9 +53,13 @@ def not_in(keys: np.ndarray, excluded: np.ndarray) -> np.ndarray:
     return out
 
 
+@kernel
 def mutual_trust(trust: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """A contract needs both parties: the lower of the two directed trusts."""
-    return np.minimum(trust[a, b], trust[b, a])
+    out = np.empty(len(a))
+    for x in range(len(a)):
+        out[x] = min(trust[a[x], b[x]], trust[b[x], a[x]])
+    return out
 
 
 def pair_terms(a: np.ndarray, b: np.ndarray, sides: np.ndarray, salience: np.ndarray,
@@ -84,24 +86,23 @@ def _identity_terms(a, b, sides, economic_axes, enemy_axis, nature_axis):
     voice_ba = np.zeros(n, dtype=np.bool_)
     k = len(economic_axes)
     for x in range(n):
-        sa, sb = sides[a[x]], sides[b[x]]
+        p, q = a[x], b[x]
         if k:
             differ = 0
             for y in economic_axes:
-                differ += sa[y] != sb[y]
+                differ += sides[p, y] != sides[q, y]
             complementarity[x] = differ / k
-        shares_enemy[x] = sa[enemy_axis] == 1.0 and sb[enemy_axis] == 1.0
+        shares_enemy[x] = sides[p, enemy_axis] == 1.0 and sides[q, enemy_axis] == 1.0
         if nature_axis >= 0:
-            voice_ab[x] = sa[nature_axis] == 0.0 and sb[nature_axis] == 1.0
-            voice_ba[x] = sb[nature_axis] == 0.0 and sa[nature_axis] == 1.0
+            voice_ab[x] = sides[p, nature_axis] == 0.0 and sides[q, nature_axis] == 1.0
+            voice_ba[x] = sides[q, nature_axis] == 0.0 and sides[p, nature_axis] == 1.0
     return complementarity, shares_enemy, voice_ab, voice_ba
 
 
 def sign(contracts: Contracts, a: np.ndarray, b: np.ndarray, t: int, term: int,
          terms: dict) -> np.ndarray:
-    """Add new active contracts (no mitigation or interdependence yet)."""
-    return contracts.add(a=a, b=b, start=t, due=t + term, renewals=0, first_renewal=-1, ended=-1,
-                         mit_ab=0.0, mit_ba=0.0, interdependence=0.0, **terms)
+    """Add new active contracts (renewals, mitigation and interdependence start at zero)."""
+    return contracts.add(a=a, b=b, start=t, due=t + term, first_renewal=-1, ended=-1, **terms)
 
 
 @kernel
@@ -171,7 +172,14 @@ def renew(contracts: Contracts, rows: np.ndarray, t: int, term: int) -> None:
 def lapse(contracts: Contracts, rows: np.ndarray, t: int, trust: np.ndarray, cost: float) -> None:
     """End contracts (rows of the live columns); each party loses ``cost`` of the way to
     full distrust of the other."""
-    a, b = contracts.live("a")[rows], contracts.live("b")[rows]
+    if len(rows) == 0:
+        return
+    _lapse_cost(trust, contracts.live("a")[rows], contracts.live("b")[rows], cost)
     contracts.end(contracts.active_ids[rows], t)
-    trust[a, b] -= cost * (1.0 + trust[a, b])
-    trust[b, a] -= cost * (1.0 + trust[b, a])
+
+
+@kernel
+def _lapse_cost(trust, a, b, cost):
+    for x in range(len(a)):
+        trust[a[x], b[x]] -= cost * (1.0 + trust[a[x], b[x]])
+        trust[b[x], a[x]] -= cost * (1.0 + trust[b[x], a[x]])

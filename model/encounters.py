@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .jit import kernel
+from .jit import kernel, ufunc
 
 UNIFORM, DOMINATION, CONTACT = 0, 1, 2
 
@@ -28,10 +28,12 @@ def side_index(sides: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return order, offsets, counts
 
 
-def encounter_modes(u_mode: np.ndarray, domination_bias: float, contact_bias: float) -> np.ndarray:
+@ufunc("int64(float64, float64, float64)")
+def encounter_modes(u_mode, domination_bias, contact_bias):
     """How each encounter's partner is chosen: along a domination tie, a contact, or anyone."""
-    return np.where(u_mode < domination_bias, DOMINATION,
-                    np.where(u_mode < domination_bias + contact_bias, CONTACT, UNIFORM))
+    if u_mode < domination_bias:
+        return DOMINATION
+    return CONTACT if u_mode < domination_bias + contact_bias else UNIFORM
 
 
 def sample_encounters(n: int, sides: np.ndarray, side_order: np.ndarray, offsets: np.ndarray,
@@ -59,7 +61,9 @@ def _sample(n, sides, side_order, offsets, counts, contacts, u_init, modes, u_ax
         g = min(int(u_init[x] * n), n - 1)
         i[x] = g
         pick = u_pick[x]
-        partner = (g + 1 + min(int(pick * (n - 1)), n - 2)) % n
+        partner = g + 1 + min(int(pick * (n - 1)), n - 2)  # any group but g, wrapping round
+        if partner >= n:
+            partner -= n
         if modes[x] == DOMINATION:
             axis = min(int(u_axis[x] * k), k - 1)
             other = 1 - int(sides[g, axis])
@@ -92,4 +96,4 @@ def remember_contacts(contacts: np.ndarray, contact_next: np.ndarray,
         if last[g] >= 0:
             slot = contact_next[g]
             contacts[g, slot] = last[g]
-            contact_next[g] = (slot + 1) % slots
+            contact_next[g] = slot + 1 if slot + 1 < slots else 0

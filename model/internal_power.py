@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .jit import kernel
+from .jit import kernel, ufunc
 from .outcomes import HOSTILE, NEUTRAL, VIRTUOUS
 
 HARDLINER_LED = 0.5
@@ -33,26 +33,27 @@ def openness_changes(openness: np.ndarray, i: np.ndarray, j: np.ndarray, outcome
 def _changes(openness, i, j, outcome, first, opening_rate, rally_rate, backlash_rate,
              impacts, backlash):
     change = np.zeros(len(openness))
-    e = len(i)
-    for x in range(2 * e):
-        g = i[x] if x < e else j[x - e]
-        out = outcome[x % e]
-        o = openness[g]
-        c = 0.0
-        if impacts:
-            c += opening_rate * (1.0 - o) if out == VIRTUOUS else 0.0
-            c -= rally_rate * o if out == HOSTILE else 0.0
-        if backlash:
-            c -= backlash_rate * o if out == NEUTRAL and first[x % e] and o < HARDLINER_LED else 0.0
-        change[g] += c
+    for side in (i, j):
+        for x in range(len(side)):
+            g = side[x]
+            o = openness[g]
+            c = 0.0
+            if impacts:
+                c += opening_rate * (1.0 - o) if outcome[x] == VIRTUOUS else 0.0
+                c -= rally_rate * o if outcome[x] == HOSTILE else 0.0
+            if backlash:
+                c -= backlash_rate * o if outcome[x] == NEUTRAL and first[x] and o < HARDLINER_LED else 0.0
+            change[g] += c
     return change
 
 
-def apply_openness(openness: np.ndarray, change: np.ndarray) -> np.ndarray:
+@ufunc("float64(float64, float64)")
+def apply_openness(openness, change):
     """Add the summed changes; several encounters in a step can overshoot, so clip to [0, 1]."""
-    return np.clip(openness + change, 0.0, 1.0)
+    return min(max(openness + change, 0.0), 1.0)
 
 
-def entrench(openness: np.ndarray, baseline: np.ndarray, rate: float) -> np.ndarray:
+@ufunc("float64(float64, float64, float64)")
+def entrench(openness, baseline, rate):
     """Relax openness toward the group's baseline at ``rate`` per step."""
     return openness + rate * (baseline - openness)

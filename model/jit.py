@@ -44,12 +44,15 @@ kernel = numba.njit(cache=True, nogil=True, error_model="numpy")
 """Decorator for a compiled kernel: cached, no fast-math, numpy's rules for 0/0 and x/0."""
 
 
+LEAF = 128
+"""numpy sums a contiguous row of up to this many numbers as one block (``leaf_sum``)."""
+
 _U = np.uint64  # unsigned indices spare numba the negative-index check on every read
 
 
 @kernel
 def _leaf_sum(a, lo, n):
-    """numpy's sum of a block of at most 128 numbers: eight interleaved partial sums."""
+    """numpy's sum of a block of at most LEAF (128) numbers: eight interleaved partial sums."""
     p = _U(lo)
     if n < 8:
         res = 0.0
@@ -153,7 +156,7 @@ def _pairwise(a, lo, n, mean, powers):
     los[0] = lo
     ns[0] = n
     while True:
-        while ns[d] > 128:
+        while ns[d] > LEAF:
             half = ns[d] // 2
             half -= half % 8
             los[d + 1] = los[d]
@@ -191,16 +194,22 @@ def pairwise_sum(a, lo, n):
     partial sums, and longer ones as the sum of two halves (cut at a multiple of 8);
     repeating that keeps compiled sums bit-equal to numpy's.
     """
-    if n <= 128:
+    if n <= LEAF:
         return _leaf_sum(a, lo, n)
     return _pairwise(a, lo, n, 0.0, False)[0]
+
+
+leaf_sum = _leaf_sum
+"""``pairwise_sum`` of at most ``LEAF`` numbers. A hot loop over short rows calls it as
+``leaf_sum(a, lo, n) if n <= LEAF else pairwise_sum(a, lo, n)``: compiled in place, that
+runs about four times faster than a ``pairwise_sum`` call, which numba does not inline."""
 
 
 @kernel
 def pairwise_central_sums(a, lo, n, mean):
     """Sums of c**2, c**3 and c**4, c = a[lo:lo + n] - mean, each in numpy's order (as
     ``np.sum(c**2)`` etc. would give them, with c**3 formed as c * c**2)."""
-    if n <= 128:
+    if n <= LEAF:
         return _leaf_powers(a, lo, n, mean)
     return _pairwise(a, lo, n, mean, True)
 

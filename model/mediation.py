@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .jit import kernel, pairwise_sum, ufunc
+from .jit import LEAF, kernel, leaf_sum, pairwise_sum, ufunc
 
 
 def mediation_strength(rooted: np.ndarray, capacity: np.ndarray, ties: np.ndarray,
@@ -21,8 +21,19 @@ def mediation_strength(rooted: np.ndarray, capacity: np.ndarray, ties: np.ndarra
     movements rooted in both groups, the tied term pairs of tied movements. ``rooted`` is
     the (N, M) rootedness, group-major so that an encounter's rows are contiguous.
     """
-    ci = rooted[i] * capacity
+    ci = presence(rooted, capacity, i)
     return _strength(ci, ci @ ties, rooted, capacity, j)
+
+
+@kernel
+def presence(rooted: np.ndarray, capacity: np.ndarray, i: np.ndarray) -> np.ndarray:
+    """rooted[i] * capacity: each movement's capacity where it is rooted in group i_e."""
+    m = len(capacity)
+    out = np.empty((len(i), m))
+    for e in range(len(i)):
+        for x in range(m):
+            out[e, x] = rooted[i[e], x] * capacity[x]
+    return out
 
 
 @kernel
@@ -30,14 +41,16 @@ def _strength(ci, ci_ties, rooted, capacity, j):
     """direct + tied, each summed over movements in numpy's order (the product stays numpy's)."""
     m = len(capacity)
     out = np.empty(len(j))
-    direct = np.empty(m)
-    tied = np.empty(m)
+    terms = np.empty(2 * m)  # direct terms, then tied terms
     for e in range(len(j)):
         for x in range(m):
             r = rooted[j[e], x]
-            direct[x] = ci[e, x] * r
-            tied[x] = ci_ties[e, x] * (r * capacity[x])
-        out[e] = pairwise_sum(direct, 0, m) + pairwise_sum(tied, 0, m)
+            terms[x] = ci[e, x] * r
+            terms[m + x] = ci_ties[e, x] * (r * capacity[x])
+        if m <= LEAF:
+            out[e] = leaf_sum(terms, 0, m) + leaf_sum(terms, m, m)
+        else:
+            out[e] = pairwise_sum(terms, 0, m) + pairwise_sum(terms, m, m)
     return out
 
 

@@ -130,8 +130,7 @@ class AllianceModel(mesa.Model):
     def judge(self, i, j, mediated, u):
         """Context and outcome of each encounter, from the start-of-step state."""
         p, s = self.params, self.state
-        t_ij = outcomes.pair_trust(s.trust, s.met, s.attitudes, s.categories, i, j)
-        t_ji = outcomes.pair_trust(s.trust, s.met, s.attitudes, s.categories, j, i)
+        t_ij, t_ji = outcomes.pair_trusts(s.trust, s.met, s.attitudes, s.categories, i, j)
         dom_sym = self.effective_domination(i, j)
         mean_trust = 0.5 * (t_ij + t_ji)
         p_v = outcomes.virtuous_probability(s.openness[i], s.openness[j], mean_trust, dom_sym,

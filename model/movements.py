@@ -14,6 +14,7 @@ from functools import lru_cache
 import numpy as np
 
 from .jit import ufunc
+from .mediation import presence
 
 TIE_PRESENT = 0.2
 """A tie counts as present (for new-tie formation and density) above this strength."""
@@ -26,7 +27,7 @@ def joint_mediation(rooted: np.ndarray, capacity: np.ndarray, i: np.ndarray,
     X_mn = sum_e c_m r_m,i_e c_n r_n,j_e, plus its transpose; self-pairs excluded.
     ``rooted`` is the (N, M) group-major rootedness.
     """
-    x = (rooted[i] * capacity).T @ (rooted[j] * capacity)
+    x = presence(rooted, capacity, i).T @ presence(rooted, capacity, j)
     x = x + x.T
     np.fill_diagonal(x, 0.0)
     return x

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .jit import kernel, pairwise_sum, ufunc
+from .jit import LEAF, kernel, leaf_sum, pairwise_sum, ufunc
 
 HOSTILE, NEUTRAL, VIRTUOUS = -1, 0, 1
 
@@ -34,27 +34,35 @@ def _expected(attitudes, categories, i, j):
 @kernel
 def _expectation(attitudes, categories, a, b, row):
     """a's mean attitude toward b's categories, summed in numpy's order (``row``: scratch)."""
-    c = categories.shape[1]
+    c = len(row)
     for x in range(c):
         row[x] = attitudes[a, categories[b, x]]
-    return pairwise_sum(row, 0, c) / c
+    return (leaf_sum(row, 0, c) if c <= LEAF else pairwise_sum(row, 0, c)) / c
 
 
 def pair_trust(trust: np.ndarray, met: np.ndarray, attitudes: np.ndarray,
                categories: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Trust of i in j: remembered if they met, expected from attitudes otherwise."""
-    return _pair_trust(trust, met, attitudes, categories, np.asarray(i, dtype=np.int64),
-                       np.asarray(j, dtype=np.int64))
+    return pair_trusts(trust, met, attitudes, categories, i, j)[0]
+
+
+def pair_trusts(trust: np.ndarray, met: np.ndarray, attitudes: np.ndarray,
+                categories: np.ndarray, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Trust of i in j and of j in i (see :func:`pair_trust`), in one pass over the pairs."""
+    return _pair_trusts(trust, met, attitudes, categories, np.asarray(i, dtype=np.int64),
+                        np.asarray(j, dtype=np.int64))
 
 
 @kernel
-def _pair_trust(trust, met, attitudes, categories, i, j):
-    out = np.empty(len(i))
+def _pair_trusts(trust, met, attitudes, categories, i, j):
+    t_ij = np.empty(len(i))
+    t_ji = np.empty(len(i))
     row = np.empty(categories.shape[1])
     for e in range(len(i)):
         a, b = i[e], j[e]
-        out[e] = trust[a, b] if met[a, b] else _expectation(attitudes, categories, a, b, row)
-    return out
+        t_ij[e] = trust[a, b] if met[a, b] else _expectation(attitudes, categories, a, b, row)
+        t_ji[e] = trust[b, a] if met[b, a] else _expectation(attitudes, categories, b, a, row)
+    return t_ij, t_ji
 
 
 @kernel

@@ -142,7 +142,8 @@ class Contracts:
 
     # -- changes ------------------------------------------------------------------------
     def add(self, **columns: np.ndarray) -> np.ndarray:
-        """Append contracts given as equal-length columns; return their indices."""
+        """Append contracts given as equal-length columns (columns not given are zero);
+        return their indices."""
         self._ensure_live()
         n = len(columns["a"])
         need = self.size + n

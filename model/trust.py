@@ -66,12 +66,15 @@ def transfer_to_attitudes(attitudes: np.ndarray, categories: np.ndarray, i: np.n
     """
     n, c = attitudes.shape
     change = np.zeros((n, c))
+    touched = np.zeros(n, dtype=np.bool_)
     for x in range(len(i)):
         g, h = i[x], j[x]
+        touched[g] = True
         w = rate * d_ij[x]
         for y in range(categories.shape[1]):
             cat = categories[h, y]
             change[g, cat] += w if cat != categories[g, y] else 0.0
     for g in range(n):
-        for cat in range(c):
-            attitudes[g, cat] = min(max(attitudes[g, cat] + change[g, cat], -1.0), 1.0)
+        if touched[g]:  # the other rows add nothing
+            for cat in range(c):
+                attitudes[g, cat] = min(max(attitudes[g, cat] + change[g, cat], -1.0), 1.0)
