@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from model import alliances
 from model.alliances import (components, stable_alliance_formed, stable_alliance_history,
                              stable_labels)
 
@@ -94,3 +95,20 @@ def test_model_tracks_stable_alliances_as_its_contract_history_says():
         assert m.stable_alliance_formed == stable_alliance_formed(
             m.state.n, c.a, c.b, c.first_renewal, c.ended, p.stable_alliance_min_size,
             m.state.sizes, p.stable_alliance_min_share)
+
+
+def test_alliance_shares_sum_members_sizes_in_group_order():
+    rng = np.random.default_rng(4)
+    labels = rng.integers(-1, 6, 500)
+    sizes = rng.random(500)
+    inside = labels >= 0
+    assert np.array_equal(alliances.alliance_shares(labels, sizes),
+                          np.bincount(labels[inside], weights=sizes[inside]))
+    assert len(alliances.alliance_shares(np.full(4, -1), np.ones(4))) == 0
+
+
+def test_big_enough_drops_small_alliances_and_relabels_in_order():
+    labels = np.array([0, 0, 1, 2, 2, 2, -1])
+    sizes = np.array([0.2, 0.1, 0.05, 0.1, 0.1, 0.1, 0.35])
+    assert alliances.big_enough(labels, sizes, 0.25).tolist() == [0, 0, -1, 1, 1, 1, -1]
+    assert alliances.big_enough(labels, sizes, 0.9).tolist() == [-1] * 7

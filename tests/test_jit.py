@@ -18,6 +18,12 @@ def test_pairwise_sum_is_numpys_sum_bit_for_bit(n):
     assert [jit.pairwise_sum(r, 0, 10) for r in rows] == rows.sum(axis=1).tolist()
 
 
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 17, 127, 128])
+def test_leaf_sum_is_pairwise_sum_on_short_rows(n):
+    x = np.random.default_rng(n).standard_normal(n + 5) * 1e3
+    assert jit.leaf_sum(x, 5, n) == jit.pairwise_sum(x, 5, n) == x[5:].sum()
+
+
 def test_a_sequential_sum_would_differ():
     """The test above can fail: adding one by one is not numpy's order."""
     rng = np.random.default_rng(1)

@@ -285,3 +285,31 @@ def test_charter_coverage_counts_axes_bridged_by_active_contracts():
     assert charter_coverage(codes, 3, np.array([0]), np.array([1])) == pytest.approx(1 / 3)
     assert charter_coverage(codes, 3, np.array([0, 1]), np.array([2, 3])) == pytest.approx(1.0)
     assert charter_coverage(codes, 3, np.zeros(0, dtype=int), np.zeros(0, dtype=int)) == 0.0
+
+
+def test_pair_trusts_reads_both_directions_remembered_or_expected():
+    trust = np.array([[0.0, 0.4, 0.0], [-0.3, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    met = np.array([[False, True, False], [True, False, False], [False, False, False]])
+    attitudes = np.array([[0.2, -0.6, 0.8, 0.0]] * 3)
+    categories = np.array([[0, 2], [1, 3], [1, 2]])
+    i, j = np.array([0, 0, 2]), np.array([1, 2, 1])
+    t_ij, t_ji = outcomes.pair_trusts(trust, met, attitudes, categories, i, j)
+    assert t_ij.tolist() == [0.4, (-0.6 + 0.8) / 2, (-0.6 + 0.0) / 2]
+    assert t_ji.tolist() == [-0.3, (0.2 + 0.8) / 2, (-0.6 + 0.8) / 2]
+    assert np.array_equal(t_ji, outcomes.pair_trust(trust, met, attitudes, categories, j, i))
+
+
+def test_encounter_modes_split_the_unit_interval_by_the_biases():
+    u = np.array([0.0, 0.29, 0.3, 0.49, 0.5, 0.99])
+    assert encounters.encounter_modes(u, 0.3, 0.2).tolist() == [
+        encounters.DOMINATION, encounters.DOMINATION, encounters.CONTACT, encounters.CONTACT,
+        encounters.UNIFORM, encounters.UNIFORM]
+    assert set(encounters.encounter_modes(u, 0.0, 0.0).tolist()) == {encounters.UNIFORM}
+
+
+def test_virtuous_pairs_are_unique_ordered_and_sorted():
+    i, j = np.array([3, 1, 0, 2, 4]), np.array([1, 3, 2, 0, 0])
+    outcome = np.array([outcomes.VIRTUOUS, outcomes.VIRTUOUS, outcomes.VIRTUOUS,
+                        outcomes.HOSTILE, outcomes.VIRTUOUS])
+    a, b = contracts.virtuous_pairs(i, j, outcome, 5)
+    assert list(zip(a.tolist(), b.tolist())) == [(0, 2), (0, 4), (1, 3)]
