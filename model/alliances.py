@@ -25,8 +25,8 @@ def component_roots(n: int, a: np.ndarray, b: np.ndarray, roots: np.ndarray | No
     Union-find in which each edge hooks the larger of its two roots under the smaller, so
     parent[x] <= x always holds and each component ends rooted at its smallest member (the
     roots are a function of the graph alone, not of the edge order). Given the ``roots`` of
-    a graph, returns those of that graph plus the edges (a, b), so added edges cost only
-    their own number.
+    a graph (as this function returns them: each group's own root), returns those of that
+    graph plus the edges (a, b), so added edges cost only their own number.
     """
     parent = np.arange(n, dtype=np.int64) if roots is None else roots.astype(np.int64, copy=True)
     _union(parent, np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64))
@@ -35,7 +35,22 @@ def component_roots(n: int, a: np.ndarray, b: np.ndarray, roots: np.ndarray | No
 
 @kernel
 def _union(parent, a, b):
+    """Hook every edge; stop early once all groups that have an edge share one root (the
+    rest of the edges then join nothing), as happens fast in a dense contract graph."""
+    n = len(parent)
+    has_edge = np.zeros(n, dtype=np.bool_)
     for e in range(len(a)):
+        has_edge[a[e]] = True
+        has_edge[b[e]] = True
+    counted = np.zeros(n, dtype=np.bool_)
+    components = 0  # distinct roots of the groups with an edge (parent holds roots here)
+    for x in range(n):
+        if has_edge[x] and not counted[parent[x]]:
+            counted[parent[x]] = True
+            components += 1
+    for e in range(len(a)):
+        if components <= 1:
+            break
         x, y = a[e], b[e]
         while parent[x] != x:
             parent[x] = parent[parent[x]]
@@ -45,8 +60,10 @@ def _union(parent, a, b):
             y = parent[y]
         if x < y:
             parent[y] = x
+            components -= 1
         elif y < x:
             parent[x] = y
+            components -= 1
     for x in range(len(parent)):
         parent[x] = parent[parent[x]]
 

@@ -38,8 +38,8 @@ _LIVE_MUTABLE = ("due", "renewals", "mit_ab", "mit_ba", "interdependence")
 
 
 _DENSE_INDEX_MAX = 2048
-"""Up to this many groups, a pair's active contract is found in an N x N table (32 MB at
-most) rather than by binary search in sorted keys."""
+"""Up to this many groups, a pair's active contract is found in an N x N table of 32-bit
+ids (16 MB at most) rather than by binary search in sorted keys."""
 
 
 class Contracts:
@@ -73,7 +73,7 @@ class Contracts:
         self._history_current = True  # history columns hold the live values
         self._live_current = True     # live columns hold the history's values
         # Pair index: a dense table of ids by key for small populations, else sorted keys.
-        self._table = np.full(n_groups * n_groups, -1, dtype=np.int64) \
+        self._table = np.full(n_groups * n_groups, -1, dtype=np.int32) \
             if n_groups <= _DENSE_INDEX_MAX else None
         self._keys = np.zeros(0, dtype=np.int64)
         self._key_ids = np.zeros(0, dtype=np.int64)

@@ -112,3 +112,22 @@ def test_big_enough_drops_small_alliances_and_relabels_in_order():
     sizes = np.array([0.2, 0.1, 0.05, 0.1, 0.1, 0.1, 0.35])
     assert alliances.big_enough(labels, sizes, 0.25).tolist() == [0, 0, -1, 1, 1, 1, -1]
     assert alliances.big_enough(labels, sizes, 0.9).tolist() == [-1] * 7
+
+
+@pytest.mark.parametrize("n_edges", [0, 5, 40, 400, 5000])
+def test_component_roots_are_smallest_members_in_sparse_and_dense_graphs(n_edges):
+    """Union-find stops early once every group with an edge is joined; the roots must be
+    those of the whole graph, computed at once or edge batch by edge batch."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    rng = np.random.default_rng(n_edges)
+    n = 120
+    a, b = rng.integers(0, n, n_edges), rng.integers(0, n, n_edges)
+    _, label = connected_components(coo_matrix((np.ones(n_edges), (a, b)), shape=(n, n)),
+                                    directed=False)
+    smallest = np.array([np.flatnonzero(label == label[x])[0] for x in range(n)])
+    assert np.array_equal(alliances.component_roots(n, a, b), smallest)
+    roots = None
+    for part in np.array_split(np.arange(n_edges), 4):
+        roots = alliances.component_roots(n, a[part], b[part], roots)
+    assert np.array_equal(roots, smallest)
