@@ -8,7 +8,8 @@ Prints, per population size: encounters per second of the vectorised step with e
 mechanism on, the same for the per-encounter oracle of tests/oracle.py (fed the same draws),
 and their ratio; then the wall time of a 200-group, 1,000-step run with metrics collected
 every step (and with metrics once, at the end), and the peak memory of a 10,000-group run.
-Medians over repeats, one process.
+Medians over repeats, one process, pinned to one core with one BLAS thread (the targets
+are per core).
 Targets (issue 3): >= 2 million encounters/s at 1,000 groups, >= 30x the oracle, the
 200 x 1,000 run under 2 s, and 10,000 groups within 2 GB.
 """
@@ -24,7 +25,12 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # before numpy starts its thread pool
+if hasattr(os, "sched_setaffinity"):
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -135,8 +141,8 @@ def main(argv=None) -> int:
     sizes = (100, 1000) if quick else (100, 1000, 10_000)
     rates = (1.0,) if quick else (1.0, 10.0)
     figures: dict = {"step": []}
-    print(f"numpy {np.__version__}, python {sys.version.split()[0]}, {os.cpu_count()} cores, "
-          "all mechanisms on, default parameters, metrics not collected during timing")
+    print(f"numpy {np.__version__}, python {sys.version.split()[0]}, {os.cpu_count()} cores (timed on "
+          "one), all mechanisms on, default parameters, metrics not collected during timing")
     print(f"{'groups':>7} {'enc/group/step':>14} {'active contracts':>16} {'vectorised enc/s':>17} "
           f"{'oracle enc/s':>13} {'ratio':>7}")
     for rate in rates:

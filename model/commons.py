@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .jit import kernel
+from .jit import kernel, ufunc
 
 
 
@@ -32,14 +32,13 @@ def voice(n: int, a: np.ndarray, b: np.ndarray, mit_ab: np.ndarray, mit_ba: np.n
     return v
 
 
-def extraction(sizes: np.ndarray, nature_side: np.ndarray, group_voice: np.ndarray,
-               rate: float, nature_factor: float, voice_effect: float) -> np.ndarray:
+@ufunc("float64(float64, boolean, float64, float64, float64, float64)")
+def extraction(size, nature_side, group_voice, rate, nature_factor, voice_effect):
     """Per-group extraction rate: size times rate, less on the nature side and with voice.
 
     Shares sum to at most ``rate`` <= 1, so the harvest never exceeds the stock.
     """
-    factor = np.where(nature_side, nature_factor, 1.0)
-    return rate * sizes * factor * (1.0 - voice_effect * group_voice)
+    return rate * size * (nature_factor if nature_side else 1.0) * (1.0 - voice_effect * group_voice)
 
 
 def regrow(level: float, regrowth: float, total_extraction: float) -> float:

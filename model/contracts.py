@@ -14,7 +14,7 @@ import numpy as np
 
 from .economy import consume, gains, interdependence_after
 from .identities import domination
-from .jit import kernel
+from .jit import PREFETCH_AHEAD, kernel, prefetch
 from .outcomes import VIRTUOUS
 from .state import Contracts
 from .structural_change import mitigated, trust_loss
@@ -123,6 +123,9 @@ def upkeep(a, b, dom_ab, dom_ba, mit_ab, mit_ba, complementarity, interdependenc
     rows = np.empty(len(a), dtype=np.int64)
     n_due = 0
     for x in range(len(a)):
+        if lip and x + PREFETCH_AHEAD < len(a):
+            prefetch(trust, a[x + PREFETCH_AHEAD], b[x + PREFETCH_AHEAD])
+            prefetch(trust, b[x + PREFETCH_AHEAD], a[x + PREFETCH_AHEAD])
         if structural:
             mit_ab[x] = mitigated(mit_ab[x], dom_ab[x], openness[a[x]], mitigation_rate)
             mit_ba[x] = mitigated(mit_ba[x], dom_ba[x], openness[b[x]], mitigation_rate)

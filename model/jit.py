@@ -23,7 +23,9 @@ from pathlib import Path
 
 import numba
 import numpy as np
-from numba.core import config
+from llvmlite import ir
+from numba.core import cgutils, config, types
+from numba.extending import intrinsic
 
 
 def cache_dir(sources: Path = Path(__file__).parent) -> Path:
@@ -212,6 +214,32 @@ def pairwise_central_sums(a, lo, n, mean):
     if n <= LEAF:
         return _leaf_powers(a, lo, n, mean)
     return _pairwise(a, lo, n, mean, True)
+
+
+PREFETCH_AHEAD = 12
+"""How many iterations ahead a loop over scattered entries asks for them (``prefetch``)."""
+
+
+@intrinsic
+def prefetch(typingctx, array, row, col):
+    """Ask the CPU to start loading ``array[row, col]`` into cache: a hint, with no effect
+    on any value. A loop over scattered entries of the N x N trust matrix spends most of its
+    time waiting for memory; asking for the entries a few iterations ahead overlaps the waits."""
+    def codegen(context, builder, signature, args):
+        ty = signature.args[0]
+        ary = context.make_array(ty)(context, builder, args[0])
+        inds = [context.cast(builder, v, t, types.intp) for v, t in zip(args[1:], signature.args[1:])]
+        ptr = cgutils.get_item_pointer2(
+            context, builder, data=ary.data, shape=cgutils.unpack_tuple(builder, ary.shape),
+            strides=cgutils.unpack_tuple(builder, ary.strides), layout=ty.layout, inds=inds,
+            wraparound=False, boundscheck=False)
+        byte_ptr, i32 = ir.IntType(8).as_pointer(), ir.IntType(32)
+        fn = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(ir.VoidType(), [byte_ptr, i32, i32, i32]),
+            "llvm.prefetch.p0i8")
+        builder.call(fn, [builder.bitcast(ptr, byte_ptr), i32(0), i32(3), i32(1)])  # read, keep, data
+        return context.get_dummy_value()
+    return types.void(array, row, col), codegen
 
 
 def ufunc(*signatures: str):

@@ -60,6 +60,8 @@ class AllianceModel(mesa.Model):
         self._economic_axes = np.array([s.axis_index(a) for a in ECONOMIC_AXES if a in s.axis_names],
                                        dtype=np.int64)
         self._nature_axis = s.axis_index(NATURE_AXIS)
+        self._nature_side = (s.sides[:, self._nature_axis] == 1.0) if self._nature_axis >= 0 \
+            else np.zeros(s.n, dtype=bool)  # dominated on the development-nature axis
         self._counts = dict.fromkeys(COUNTERS, 0)
         self._counted_steps = 0
         s.enemy = self.enemy_salience(0)
@@ -177,20 +179,19 @@ class AllianceModel(mesa.Model):
         """
         p, s = self.params, self.state
         c = s.contracts
-        a, b = c.live("a"), c.live("b")
+        a, b, dom_ab, dom_ba, mit_ab, mit_ba, interdependence = c.live_columns(
+            "a", "b", "dom_ab", "dom_ba", "mit_ab", "mit_ba", "interdependence")
         s.resources, due = contracts.upkeep(
-            a, b, c.live("dom_ab"), c.live("dom_ba"), c.live("mit_ab"), c.live("mit_ba"),
-            c.live("complementarity"), c.live("interdependence"), c.live("due"), s.openness,
-            s.trust, s.resources, t, p.enable_structural_change, p.enable_lip_service,
-            p.enable_economic_articulation, p.mitigation_rate, p.lip_service_rate,
-            p.interdependence_rate, p.economic_gain, p.resource_decay)
+            a, b, dom_ab, dom_ba, mit_ab, mit_ba, c.live("complementarity"), interdependence,
+            c.live("due"), s.openness, s.trust, s.resources, t, p.enable_structural_change,
+            p.enable_lip_service, p.enable_economic_articulation, p.mitigation_rate,
+            p.lip_service_rate, p.interdependence_rate, p.economic_gain, p.resource_decay)
         just_lapsed = np.zeros(0, dtype=np.int64)
         if len(due):
             ok = contracts.renewal_ok(
-                due, a, b, c.live("dom_ab"), c.live("dom_ba"), c.live("mit_ab"), c.live("mit_ba"),
-                c.live("interdependence"), c.live("shares_enemy"), s.trust, p.renewal_threshold,
-                p.interdependence_weight, common_enemy.threshold_relief(p.enemy_effect, enemy, 1.0),
-                p.renewal_max_domination)
+                due, a, b, dom_ab, dom_ba, mit_ab, mit_ba, interdependence, c.live("shares_enemy"),
+                s.trust, p.renewal_threshold, p.interdependence_weight,
+                common_enemy.threshold_relief(p.enemy_effect, enemy, 1.0), p.renewal_max_domination)
             lapsed = due[~ok]
             just_lapsed = a[lapsed] * s.n + b[lapsed]
             contracts.renew(c, due[ok], t, p.contract_term)
@@ -218,12 +219,9 @@ class AllianceModel(mesa.Model):
         p, s = self.params, self.state
         if not p.enable_commons:
             return
-        c = s.contracts
-        voice = commons.voice(s.n, c.live("a"), c.live("b"), c.live("mit_ab"), c.live("mit_ba"),
-                              c.live("nature_voice_ab"), c.live("nature_voice_ba"))
-        nature_side = (s.sides[:, self._nature_axis] == 1.0) if self._nature_axis >= 0 \
-            else np.zeros(s.n, dtype=bool)
-        take = commons.extraction(s.sizes, nature_side, voice, p.extraction_rate,
+        voice = commons.voice(s.n, *s.contracts.live_columns(
+            "a", "b", "mit_ab", "mit_ba", "nature_voice_ab", "nature_voice_ba"))
+        take = commons.extraction(s.sizes, self._nature_side, voice, p.extraction_rate,
                                   p.nature_side_extraction, p.voice_effect)
         s.resources = s.resources + p.harvest_value * take * s.commons
         s.commons = commons.regrow(s.commons, p.commons_regrowth, float(take.sum()))
@@ -285,10 +283,11 @@ class AllianceModel(mesa.Model):
     def count(self, mediated, outcome) -> None:
         k = self._counts
         k["encounters"] += len(outcome)
-        k["mediated"] += int(mediated.sum())
-        k["virtuous"] += int(np.count_nonzero(outcome == outcomes.VIRTUOUS))
-        k["hostile"] += int(np.count_nonzero(outcome == outcomes.HOSTILE))
-        k["neutral"] += int(np.count_nonzero(outcome == outcomes.NEUTRAL))
+        k["mediated"] += int(np.count_nonzero(mediated))
+        hostile, neutral, virtuous = outcomes.tally(outcome)
+        k["virtuous"] += virtuous
+        k["hostile"] += hostile
+        k["neutral"] += neutral
         self._counted_steps += 1
 
     def collect(self) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .jit import LEAF, kernel, leaf_sum, pairwise_sum, ufunc
+from .jit import LEAF, PREFETCH_AHEAD, kernel, leaf_sum, pairwise_sum, prefetch, ufunc
 
 HOSTILE, NEUTRAL, VIRTUOUS = -1, 0, 1
 
@@ -59,6 +59,12 @@ def _pair_trusts(trust, met, attitudes, categories, i, j):
     t_ji = np.empty(len(i))
     row = np.empty(categories.shape[1])
     for e in range(len(i)):
+        if e + PREFETCH_AHEAD < len(i):
+            p, q = i[e + PREFETCH_AHEAD], j[e + PREFETCH_AHEAD]
+            prefetch(met, p, q)
+            prefetch(met, q, p)
+            prefetch(trust, p, q)
+            prefetch(trust, q, p)
         a, b = i[e], j[e]
         t_ij[e] = trust[a, b] if met[a, b] else _expectation(attitudes, categories, a, b, row)
         t_ji[e] = trust[b, a] if met[b, a] else _expectation(attitudes, categories, b, a, row)
@@ -117,3 +123,12 @@ def classify(mediated, p_virtuous, p_hostile, u_outcome):
     if mediated:
         return VIRTUOUS if u_outcome < p_virtuous else NEUTRAL
     return HOSTILE if u_outcome < p_hostile else NEUTRAL
+
+
+@kernel
+def tally(outcome: np.ndarray) -> tuple[int, int, int]:
+    """How many encounters were hostile, neutral and virtuous."""
+    counts = np.zeros(3, dtype=np.int64)
+    for code in outcome:
+        counts[code - HOSTILE] += 1
+    return counts[0], counts[1], counts[2]

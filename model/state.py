@@ -85,6 +85,13 @@ class Contracts:
         self._history_current = False
         return self._live[name][: self.n_active]
 
+    def live_columns(self, *names: str) -> tuple[np.ndarray, ...]:
+        """Several columns of the active contracts at once (as ``live`` gives each)."""
+        self._ensure_live()
+        self._history_current = False
+        n = self.n_active
+        return tuple(self._live[name][:n] for name in names)
+
     @property
     def active_ids(self) -> np.ndarray:
         """Ids of the active contracts, ascending (read-only by convention)."""

@@ -50,3 +50,26 @@ def test_cache_folder_changes_with_any_kernel_source(tmp_path):
 def test_cache_location_can_be_set(tmp_path, monkeypatch):
     monkeypatch.setenv("ALLIANCE_ABM_CACHE", str(tmp_path))
     assert jit.cache_dir().parent == tmp_path
+
+
+def test_prefetch_is_only_a_hint():
+    """Asking for entries ahead (contiguous or strided arrays, any int type) changes nothing."""
+    import numba
+
+    @numba.njit
+    def scattered_sum(x, rows, cols, ahead):
+        total = 0.0
+        for e in range(len(rows)):
+            if e + ahead < len(rows):
+                jit.prefetch(x, rows[e + ahead], cols[e + ahead])
+            total += x[rows[e], cols[e]]
+        return total
+
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((300, 300))
+    rows, cols = rng.integers(0, 300, 1000), rng.integers(0, 300, 1000).astype(np.int32)
+    expected = sum(x[r, c] for r, c in zip(rows, cols))
+    assert scattered_sum(x, rows, cols, 12) == scattered_sum(x, rows, cols, 0) == expected
+    strided = x[::2, ::3]
+    r, c = rows % 150, cols % 100
+    assert scattered_sum(strided, r, c, 5) == sum(strided[a, b] for a, b in zip(r, c))

@@ -313,3 +313,9 @@ def test_virtuous_pairs_are_unique_ordered_and_sorted():
                         outcomes.HOSTILE, outcomes.VIRTUOUS])
     a, b = contracts.virtuous_pairs(i, j, outcome, 5)
     assert list(zip(a.tolist(), b.tolist())) == [(0, 2), (0, 4), (1, 3)]
+
+
+def test_tally_counts_each_outcome():
+    outcome = np.array([outcomes.VIRTUOUS, outcomes.HOSTILE, outcomes.NEUTRAL, outcomes.VIRTUOUS])
+    assert outcomes.tally(outcome) == (1, 1, 2)
+    assert outcomes.tally(np.zeros(0, dtype=np.int64)) == (0, 0, 0)
