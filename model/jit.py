@@ -5,7 +5,9 @@ fixed price of its calls and temporaries, not the arithmetic. The mechanisms who
 loop over encounters or contracts are therefore compiled with numba into one pass each. They
 do the same floating-point operations in the same order as the numpy expressions they
 replace (no fast-math, no fused multiply-add), so results stay bit for bit what the numpy
-code gave; where numpy sums a row, ``pairwise_sum`` repeats numpy's pairwise order.
+code gave; where numpy sums a row, ``pairwise_sum`` repeats numpy's pairwise order. Loops over
+scattered entries of the trust matrix ``prefetch`` them a few iterations ahead, a hint to the
+processor that changes no value.
 
 Compiled code is cached on disk, so only the first run after a change compiles (about 15 s).
 numba checks a cached kernel only against its own file, not the kernels it calls in other
