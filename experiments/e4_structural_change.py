@@ -49,6 +49,7 @@ from experiments.analysis import Analysis, ExperimentData, Finding
 from experiments.spec import Spec
 from experiments.statistics import (bootstrap_difference, cluster_bootstrap_hazard_ratio,
                                     hazard_ratio, wilson_interval)
+from model import libm
 
 HYPOTHESIS = ("With structural change on, alliances break up at a lower hazard than under lip "
               "service (no mitigation): the hazard ratio of break-up, on against off, is below 1.")
@@ -226,7 +227,7 @@ def analyse(data: ExperimentData) -> Analysis:
     numbers = {**survival_at(rec, "breakup", CONDITION, 100, "breakup_free"),
                **hazard_numbers(hr_break, hr_any, boot_break),
                "runs_without_alliances": int(rates["exposure"].eq(0).sum()),
-               "hr_breakup_ci_log_width": float(np.log(boot_break["high"] / boot_break["low"]))
+               "hr_breakup_ci_log_width": libm.log(boot_break["high"] / boot_break["low"])
                if boot_break["n_valid"] else float("nan")}
     return Analysis(verdict=verdict, meaning=meaning, findings=findings,
                     tables={"Alliances and run-level outcomes by condition": pd.DataFrame(table)},

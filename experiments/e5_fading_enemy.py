@@ -54,6 +54,7 @@ from experiments.e4_structural_change import (BREAKUP, RESAMPLES, alliances, haz
                                               hazard_ratios, run_rates, survival_panel)
 from experiments.spec import Spec
 from experiments.statistics import bootstrap_difference, mean_band
+from model import libm
 
 HYPOTHESIS = ("Alliances alive when a fading common enemy's salience has halved break up at a "
               "lower hazard afterwards with economic articulation on than off (hazard ratio of "
@@ -208,7 +209,7 @@ def analyse(data: ExperimentData) -> Analysis:
                "runs_without_alliances_at_fade": int(rates["exposure"].eq(0).sum()),
                "mean_enemy_share_at_fade": float(rec["enemy_share"].mean()) if len(rec)
                else float("nan"),
-               "hr_breakup_ci_log_width": float(np.log(boot_break["high"] / boot_break["low"]))
+               "hr_breakup_ci_log_width": libm.log(boot_break["high"] / boot_break["low"])
                if boot_break["n_valid"] else float("nan")}
     return Analysis(verdict=verdict, meaning=meaning, findings=findings,
                     tables={"Alliances alive at the fade and run-level outcomes":

@@ -61,6 +61,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from model.libm import log1p
+
 from . import statistics as st
 from .analysis import Analysis, ExperimentData, Finding
 from .design import plan as make_plan
@@ -209,7 +211,7 @@ def lifetime_score(median, steps: int) -> np.ndarray:
     median) and log(1 + steps) for a median not reached (inf)."""
     m = np.asarray(median, dtype=float)
     m = np.where(np.isnan(m), 0.0, np.minimum(m, steps))
-    return np.log1p(m)
+    return log1p(m)
 
 
 def point_outcomes(data: ExperimentData) -> pd.DataFrame:

@@ -23,11 +23,14 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+from model import libm
 
 
 def wilson_interval(k, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -238,8 +241,8 @@ def hazard_ratio(durations_a, events_a, durations_b, events_b,
         return {"estimate": float(hr), "low": float("nan"), "high": float("nan"),
                 "p_value": float(stats.chi2.sf(chi2, 1)) if v > 0 else float("nan"),
                 "events_a": int(o_a), "events_b": int(o_b)}
-    return {"estimate": float(hr), "low": float(np.exp(np.log(hr) - z * se)),
-            "high": float(np.exp(np.log(hr) + z * se)),
+    return {"estimate": float(hr), "low": math.exp(libm.log(hr) - z * se),
+            "high": math.exp(libm.log(hr) + z * se),
             "p_value": float(stats.chi2.sf(chi2, 1)), "events_a": int(o_a), "events_b": int(o_b)}
 
 

@@ -10,6 +10,7 @@ import numpy as np
 from scipy.special import expit, logit
 
 from .identities import category_index, draw_sides, draw_traits
+from .libm import exp
 from .parameters import AXIS_NAMES, Params
 from .state import Contracts, State
 
@@ -22,9 +23,9 @@ def draw_population(params: Params, rng: np.random.Generator) -> State:
                        u_master, rng.random((n, k)), rng.random((n, k)))
     traits = draw_traits(params.faultline_alignment, params.trait_values,
                          u_master < params.dominated_share, rng.random((n, t)), rng.random((n, t)))
-    salience = np.exp(params.salience_spread * rng.standard_normal(k))
+    salience = exp(params.salience_spread * rng.standard_normal(k))
     salience /= salience.sum()
-    sizes = np.exp(params.size_inequality * rng.standard_normal(n))
+    sizes = exp(params.size_inequality * rng.standard_normal(n))
     sizes /= sizes.sum()
     openness_base = expit(logit(params.openness_mean) + params.openness_spread * rng.standard_normal(n))
     resources = 1.0 + params.resource_gap * ((1.0 - sides) @ salience)
