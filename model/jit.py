@@ -23,11 +23,17 @@ import hashlib
 import os
 from pathlib import Path
 
-import numba
-import numpy as np
-from llvmlite import ir
-from numba.core import cgutils, config, types
-from numba.extending import intrinsic
+os.environ.setdefault("NUMBA_DISABLE_INTEL_SVML", "1")  # see below
+
+import numba  # noqa: E402
+import numpy as np  # noqa: E402
+from llvmlite import ir  # noqa: E402
+from numba.core import cgutils, config, types  # noqa: E402
+from numba.extending import intrinsic  # noqa: E402
+
+config.USING_SVML = False
+"""With Intel's SVML installed, numba would vectorise exp and its kin with SVML, whose results
+depend on the processor's vector width; the C library's do not (see model/libm.py)."""
 
 
 def cache_dir(sources: Path = Path(__file__).parent) -> Path:

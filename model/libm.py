@@ -1,4 +1,4 @@
-"""Elementary functions that give the same bits on every x86-64 processor.
+"""Elementary functions that give the same bits on processors with or without AVX-512.
 
 numpy computes exp, log1p and their kin with its own vectorised code on processors with
 AVX-512, and that code rounds some values (about one in twenty, for exp) differently from the
