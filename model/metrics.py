@@ -55,7 +55,7 @@ def trust_summary(trust: np.ndarray, met: np.ndarray) -> tuple[float, float, flo
         for count, mean, m2, m3, m4 in blocks.tolist():
             moments = merge_moments(moments, TrustMoments(int(count), mean, m2, m3, m4))
     return (float(moments.mean) if moments.n else 0.0,
-            np.int64(hostile) / pairs if pairs else 0.0,  # np.float64, as np.count_nonzero gave
+            int(hostile) / pairs if pairs else 0.0,
             polarisation_from_moments(moments))
 
 

@@ -81,3 +81,12 @@ def test_outcomes_asked_for_by_name_equal_the_full_set():
         some = outcomes(model, names)
         assert all(np.array_equal(some[n], full[n], equal_nan=True) for n in names)
     assert "faultline_strength" not in outcomes(model, ("contracts_signed",))
+
+
+@pytest.mark.parametrize("steps", [0, 30])
+def test_metrics_are_plain_python_numbers(steps):
+    """Metrics go to tables and JSON as they are: plain int or float, never numpy scalars,
+    before the first meeting (hostility 0.0) and after."""
+    model = AllianceModel(seed=2, n_groups=30).run(steps)
+    assert set(model.metrics) == set(METRICS)
+    assert {type(v) for v in model.metrics.values()} <= {int, float}
