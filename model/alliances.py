@@ -28,16 +28,44 @@ def component_roots(n: int, a: np.ndarray, b: np.ndarray, roots: np.ndarray | No
     a graph (as this function returns them: each group's own root), returns those of that
     graph plus the edges (a, b), so added edges cost only their own number.
     """
+    return spanning_forest(n, a, b, roots)[0]
+
+
+def spanning_forest(n: int, a: np.ndarray, b: np.ndarray, roots: np.ndarray | None = None,
+                    first: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``component_roots``, and a mask of the edges that joined two components: a spanning
+    forest of the graph (of the added edges, given ``roots``). The edges at rows ``first``
+    are hooked before the others.
+
+    Removing an edge outside the forest changes no component, and the union stops once all
+    groups with an edge are joined; so after edges were removed, hooking the surviving forest
+    edges first (``roots_after_removal``) makes a dense graph cost little more than its forest.
+    """
     parent = np.arange(n, dtype=np.int64) if roots is None else roots.astype(np.int64, copy=True)
-    _union(parent, np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64))
-    return parent
+    first = np.zeros(0, dtype=np.int64) if first is None else np.asarray(first, dtype=np.int64)
+    joined = _union(parent, np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64), first)
+    return parent, joined
+
+
+def roots_after_removal(n: int, a: np.ndarray, b: np.ndarray, ids: np.ndarray,
+                        forest: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Roots of the graph of edges (a, b), with ascending edge ``ids``, and the ids of a new
+    spanning forest, given the ids of the ``forest`` of an earlier graph from which edges have
+    since been removed (and others added): its surviving edges are hooked first."""
+    pos = np.searchsorted(ids, forest)
+    present = pos < len(ids)
+    present[present] = ids[pos[present]] == forest[present]
+    roots, joined = spanning_forest(n, a, b, first=pos[present])
+    return roots, ids[joined]
 
 
 @kernel
-def _union(parent, a, b):
-    """Hook every edge; stop early once all groups that have an edge share one root (the
-    rest of the edges then join nothing), as happens fast in a dense contract graph."""
+def _union(parent, a, b, first):
+    """Hook the edges at rows ``first``, then every edge; stop early once all groups that
+    have an edge share one root (the rest of the edges then join nothing), as happens fast
+    in a dense contract graph. Returns which edges joined two components."""
     n = len(parent)
+    joined = np.zeros(len(a), dtype=np.bool_)
     has_edge = np.zeros(n, dtype=np.bool_)
     for e in range(len(a)):
         has_edge[a[e]] = True
@@ -48,9 +76,10 @@ def _union(parent, a, b):
         if has_edge[x] and not counted[parent[x]]:
             counted[parent[x]] = True
             components += 1
-    for e in range(len(a)):
+    for k in range(len(first) + len(a)):
         if components <= 1:
             break
+        e = first[k] if k < len(first) else k - len(first)
         x, y = a[e], b[e]
         while parent[x] != x:
             parent[x] = parent[parent[x]]
@@ -58,14 +87,13 @@ def _union(parent, a, b):
         while parent[y] != y:
             parent[y] = parent[parent[y]]
             y = parent[y]
-        if x < y:
-            parent[y] = x
+        if x != y:
+            parent[max(x, y)] = min(x, y)
             components -= 1
-        elif y < x:
-            parent[x] = y
-            components -= 1
+            joined[e] = True
     for x in range(len(parent)):
         parent[x] = parent[parent[x]]
+    return joined
 
 
 def labels_from_roots(root: np.ndarray, min_size: int = 2) -> np.ndarray:

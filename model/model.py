@@ -69,8 +69,9 @@ class AllianceModel(mesa.Model):
         self.largest_stable_share = 0.0
         self._alliance_version = s.contracts.version
         self._stable_version = s.contracts.renewed_version
-        self._components_seen = (-1, -1, 0)  # (ended_version, renewed_ended_version, store size)
+        self._size_seen = 0  # contracts signed when alliances were last updated
         self._roots = self._stable_roots = None  # component roots the labels were made from
+        self._forest = self._stable_forest = np.zeros(0, dtype=np.int64)  # their spanning forests' contract ids
         self.groups = [Group(self, i) for i in range(s.n)]
         self.movements = [Movement(self, m) for m in range(s.m)]
         self._base_domination = mean_domination(s.sides, s.salience, s.sizes)
@@ -239,34 +240,47 @@ class AllianceModel(mesa.Model):
         """Alliances are components of active contracts; recomputed only when contracts
         changed (stable alliances: when the set of active, renewed contracts changed).
 
-        While no contract ended, the contract graphs only grew: the components are then
-        updated from their previous roots with the new edges alone (the same result). Labels
-        are a function of the roots, so they are relabelled only when the roots changed."""
+        A spanning forest of each contract graph is kept. Ending a contract outside it
+        changes no component, so unless a forest contract ended, the components are updated
+        from their previous roots with the new contracts alone (the same result); otherwise
+        the union starts again, from the surviving forest. Labels are a function of the
+        roots, so they are relabelled only when the roots changed."""
         p, s = self.params, self.state
         c = s.contracts
         a, b = c.live("a"), c.live("b")
-        ended, renewed_ended, size = self._components_seen
+        size = self._size_seen
+        ended = c.take_ended()
+        fresh = c.take_first_renewed()
+        self._size_seen = c.size
+
+        def forest_intact(forest: np.ndarray) -> bool:
+            return ended is not None and (len(ended) == 0 or bool(np.all(contracts.not_in(ended, forest))))
+
         if c.version != self._alliance_version:
             self._alliance_version = c.version
-            if c.ended_version == ended and self._roots is not None:
+            if self._roots is not None and forest_intact(self._forest):
                 new = slice(c.positions(size), None)  # live ids are ascending: the newest last
-                roots = alliances.component_roots(s.n, a[new], b[new], self._roots)
+                roots, joined = alliances.spanning_forest(s.n, a[new], b[new], self._roots)
+                self._forest = np.concatenate([self._forest, c.active_ids[new][joined]])
             else:
-                roots = alliances.component_roots(s.n, a, b)
+                roots, self._forest = alliances.roots_after_removal(s.n, a, b, c.active_ids,
+                                                                    self._forest)
             if self._roots is None or not np.array_equal(roots, self._roots):
                 s.alliance = alliances.labels_from_roots(roots)
             self._roots = roots
-        fresh = c.take_first_renewed()
-        self._components_seen = (c.ended_version, c.renewed_ended_version, c.size)
         if c.renewed_version == self._stable_version:
             return
         self._stable_version = c.renewed_version
-        if c.renewed_ended_version == renewed_ended and self._stable_roots is not None:
+        if self._stable_roots is not None and forest_intact(self._stable_forest):
+            if len(fresh) == 0:
+                return  # only contracts outside the forest ended: the same components
             new = c.positions(fresh)
-            roots = alliances.component_roots(s.n, a[new], b[new], self._stable_roots)
+            roots, joined = alliances.spanning_forest(s.n, a[new], b[new], self._stable_roots)
+            self._stable_forest = np.sort(np.concatenate([self._stable_forest, fresh[joined]]))
         else:
             renewed = c.live("renewals") > 0
-            roots = alliances.component_roots(s.n, a[renewed], b[renewed])
+            roots, self._stable_forest = alliances.roots_after_removal(
+                s.n, a[renewed], b[renewed], c.active_ids[renewed], self._stable_forest)
         if self._stable_roots is not None and np.array_equal(roots, self._stable_roots):
             return
         self._stable_roots = roots

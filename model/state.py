@@ -63,9 +63,8 @@ class Contracts:
         self.size = 0
         self.version = 0
         self.renewed_version = 0
-        self.ended_version = 0          # bumped when active contracts end, or on a rebuild
-        self.renewed_ended_version = 0  # bumped when renewed active contracts end, or on a rebuild
         self._first_renewed: list[np.ndarray] = []  # ids renewed for the first time, not yet taken
+        self._ended: list[np.ndarray] | None = []  # ids ended, not yet taken (None: unknown, after a rebuild)
         self._cols = {k: np.zeros(capacity, dtype=t) for k, t in _CONTRACT_FIELDS.items()}
         self._live = {k: np.zeros(capacity, dtype=_CONTRACT_FIELDS[k]) for k in _LIVE_FIELDS}
         self._live["id"] = np.zeros(capacity, dtype=np.int64)
@@ -140,9 +139,8 @@ class Contracts:
         self._history_current = True
         self.version += 1
         self.renewed_version += 1
-        self.ended_version += 1
-        self.renewed_ended_version += 1
         self._first_renewed = []
+        self._ended = None
 
     def _reserve_live(self, n: int) -> None:
         _reserve(self._live, n, self.n_active)
@@ -195,9 +193,10 @@ class Contracts:
         for k in _LIVE_MUTABLE:
             self._cols[k][ids] = self._live[k][rows]
         self._cols["ended"][ids] = t
+        if self._ended is not None:
+            self._ended.append(ids)
         if np.any(self._live["renewals"][rows] > 0):
             self.renewed_version += 1
-            self.renewed_ended_version += 1
         for col in self._live.values():
             _drop_rows(col, rows, n)
         self.n_active = n - len(rows)
@@ -209,7 +208,6 @@ class Contracts:
             self._keys = np.delete(self._keys, pos)
             self._key_ids = np.delete(self._key_ids, pos)
         self.version += 1
-        self.ended_version += 1
 
     def date_first_renewal(self, rows: np.ndarray, t: int) -> bool:
         """Set ``first_renewal = t`` where still unset (rows of the live columns); any set?"""
@@ -220,6 +218,15 @@ class Contracts:
         if len(new):
             self._first_renewed.append(new)
         return len(new) > 0
+
+    def take_ended(self) -> np.ndarray | None:
+        """Ids ended since the last call (for incremental alliances); None when the live
+        columns were rebuilt in between, so that what ended is not known."""
+        out = self._ended
+        self._ended = []
+        if out is None:
+            return None
+        return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
 
     def take_first_renewed(self) -> np.ndarray:
         """Ids renewed for the first time since the last call (for incremental alliances)."""
@@ -257,9 +264,8 @@ class Contracts:
         new._rebuild()
         new.version = self.version
         new.renewed_version = self.renewed_version
-        new.ended_version = self.ended_version
-        new.renewed_ended_version = self.renewed_ended_version
         new._first_renewed = list(self._first_renewed)
+        new._ended = None if self._ended is None else list(self._ended)
         return new
 
     def as_dict(self) -> dict[str, np.ndarray]:

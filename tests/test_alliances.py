@@ -131,3 +131,60 @@ def test_component_roots_are_smallest_members_in_sparse_and_dense_graphs(n_edges
     for part in np.array_split(np.arange(n_edges), 4):
         roots = alliances.component_roots(n, a[part], b[part], roots)
     assert np.array_equal(roots, smallest)
+
+
+@pytest.mark.parametrize("n_edges", [10, 60, 3000])
+def test_spanning_forest_spans_and_recomputing_after_removal_keeps_the_roots(n_edges):
+    rng = np.random.default_rng(n_edges)
+    n = 80
+    a, b = rng.integers(0, n, n_edges), rng.integers(0, n, n_edges)
+    ids = np.arange(n_edges) * 3  # ascending, not 0..E-1
+    roots, joined = alliances.spanning_forest(n, a, b)
+    assert joined.sum() == n - len(np.unique(roots))  # one edge per join
+    assert np.array_equal(alliances.component_roots(n, a[joined], b[joined]), roots)
+    forest = ids[joined]
+    for _ in range(5):  # remove some edges (forest ones included) and add others
+        keep = rng.random(len(a)) > 0.2
+        extra = rng.integers(0, n, (2, 5))
+        a = np.concatenate([a[keep], extra[0]])
+        b = np.concatenate([b[keep], extra[1]])
+        ids = np.concatenate([ids[keep], ids.max() + 1 + np.arange(5)])
+        roots, forest = alliances.roots_after_removal(n, a, b, ids, forest)
+        assert np.array_equal(roots, alliances.component_roots(n, a, b))
+        assert np.all(np.isin(forest, ids)) and np.all(np.diff(forest) > 0)
+        on = np.isin(ids, forest)
+        assert np.array_equal(alliances.component_roots(n, a[on], b[on]), roots)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_model_labels_match_components_recomputed_every_step(seed):
+    """The model updates alliances incrementally (new contracts only, unless a contract of
+    its spanning forest ended); at every step its labels must be those of the whole graph."""
+    from model.model import AllianceModel
+
+    m = AllianceModel(seed=seed, n_groups=40, contract_term=4, mediation_capacity=0.8,
+                      renewal_threshold=0.3, lapse_cost=0.2)
+    lapsed = 0
+    for _ in range(150):
+        m.step()
+        s, c, p = m.state, m.state.contracts, m.params
+        a, b = c.live("a"), c.live("b")
+        assert np.array_equal(s.alliance, components(s.n, a, b))
+        assert np.array_equal(s.stable_alliance, stable_labels(
+            s.n, a, b, c.live("renewals"), s.sizes, p.stable_alliance_min_size,
+            p.stable_alliance_min_share))
+        lapsed = int((c.ended >= 0).sum())
+    assert lapsed > 20  # contracts did end, forest ones among them
+
+
+def test_contracts_report_what_ended_and_when_that_is_unknown():
+    from model.state import Contracts
+
+    c = Contracts(5)
+    c.add(a=np.array([0, 1, 2]), b=np.array([1, 2, 3]), first_renewal=np.full(3, -1),
+          ended=np.full(3, -1))
+    assert c.take_ended().tolist() == []
+    c.end(np.array([2, 0]), t=3)
+    assert sorted(c.take_ended().tolist()) == [0, 2] and c.take_ended().tolist() == []
+    c.reindex()
+    assert c.take_ended() is None and c.take_ended().tolist() == []

@@ -30,7 +30,7 @@ def _numpy_trust_summary(trust, met, flat):
             up = m & (cols[None, :] > cols[r0:r1, None])
             hostile += np.count_nonzero((t + trust[:, r0:r1].T)[up] < 0.0)
             pairs += np.count_nonzero(up)
-    return (float(moments.mean) if moments.n else 0.0, hostile / pairs if pairs else 0.0,
+    return (float(moments.mean) if moments.n else 0.0, float(hostile / pairs) if pairs else 0.0,
             polarisation_from_moments(moments))
 
 
