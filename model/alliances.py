@@ -59,6 +59,17 @@ def roots_after_removal(n: int, a: np.ndarray, b: np.ndarray, ids: np.ndarray,
     return roots, ids[joined]
 
 
+def forest_intact(forest: np.ndarray, ended: np.ndarray | None) -> bool:
+    """No edge of the spanning ``forest`` (ascending ids) is among the ``ended`` ids, so the
+    components are those of before, less nothing; False when what ended is unknown (None)."""
+    if ended is None:
+        return False
+    if len(forest) == 0 or len(ended) == 0:
+        return True
+    pos = np.minimum(np.searchsorted(forest, ended), len(forest) - 1)
+    return not np.any(forest[pos] == ended)
+
+
 @kernel
 def _union(parent, a, b, first):
     """Hook the edges at rows ``first``, then every edge; stop early once all groups that

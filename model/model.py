@@ -248,39 +248,33 @@ class AllianceModel(mesa.Model):
         p, s = self.params, self.state
         c = s.contracts
         a, b = c.live("a"), c.live("b")
-        size = self._size_seen
-        ended = c.take_ended()
-        fresh = c.take_first_renewed()
-        self._size_seen = c.size
-
-        def forest_intact(forest: np.ndarray) -> bool:
-            return ended is not None and (len(ended) == 0 or bool(np.all(contracts.not_in(ended, forest))))
-
+        ended, fresh = c.take_ended(), c.take_first_renewed()
+        size, self._size_seen = self._size_seen, c.size
         if c.version != self._alliance_version:
             self._alliance_version = c.version
-            if self._roots is not None and forest_intact(self._forest):
+            if self._roots is None or not alliances.forest_intact(self._forest, ended):
+                roots, self._forest = alliances.roots_after_removal(s.n, a, b, c.active_ids,
+                                                                    self._forest)
+            else:
                 new = slice(c.positions(size), None)  # live ids are ascending: the newest last
                 roots, joined = alliances.spanning_forest(s.n, a[new], b[new], self._roots)
                 self._forest = np.concatenate([self._forest, c.active_ids[new][joined]])
-            else:
-                roots, self._forest = alliances.roots_after_removal(s.n, a, b, c.active_ids,
-                                                                    self._forest)
             if self._roots is None or not np.array_equal(roots, self._roots):
                 s.alliance = alliances.labels_from_roots(roots)
             self._roots = roots
         if c.renewed_version == self._stable_version:
             return
         self._stable_version = c.renewed_version
-        if self._stable_roots is not None and forest_intact(self._stable_forest):
-            if len(fresh) == 0:
-                return  # only contracts outside the forest ended: the same components
-            new = c.positions(fresh)
-            roots, joined = alliances.spanning_forest(s.n, a[new], b[new], self._stable_roots)
-            self._stable_forest = np.sort(np.concatenate([self._stable_forest, fresh[joined]]))
-        else:
+        if self._stable_roots is None or not alliances.forest_intact(self._stable_forest, ended):
             renewed = c.live("renewals") > 0
             roots, self._stable_forest = alliances.roots_after_removal(
                 s.n, a[renewed], b[renewed], c.active_ids[renewed], self._stable_forest)
+        elif len(fresh) == 0:
+            return  # only renewed contracts outside the forest ended: the same components
+        else:
+            new = c.positions(fresh)
+            roots, joined = alliances.spanning_forest(s.n, a[new], b[new], self._stable_roots)
+            self._stable_forest = np.sort(np.concatenate([self._stable_forest, fresh[joined]]))
         if self._stable_roots is not None and np.array_equal(roots, self._stable_roots):
             return
         self._stable_roots = roots

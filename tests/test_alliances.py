@@ -188,3 +188,12 @@ def test_contracts_report_what_ended_and_when_that_is_unknown():
     assert sorted(c.take_ended().tolist()) == [0, 2] and c.take_ended().tolist() == []
     c.reindex()
     assert c.take_ended() is None and c.take_ended().tolist() == []
+
+
+def test_forest_intact_unless_a_forest_edge_ended_or_what_ended_is_unknown():
+    forest = np.array([2, 5, 9])
+    assert alliances.forest_intact(forest, np.array([1, 3, 10]))
+    assert alliances.forest_intact(forest, np.zeros(0, dtype=np.int64))
+    assert alliances.forest_intact(np.zeros(0, dtype=np.int64), np.array([4]))
+    assert not alliances.forest_intact(forest, np.array([7, 9]))
+    assert not alliances.forest_intact(forest, None)
