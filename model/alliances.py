@@ -60,8 +60,8 @@ def roots_after_removal(n: int, a: np.ndarray, b: np.ndarray, ids: np.ndarray,
 
 
 def forest_intact(forest: np.ndarray, ended: np.ndarray | None) -> bool:
-    """No edge of the spanning ``forest`` (ascending ids) is among the ``ended`` ids, so the
-    components are those of before, less nothing; False when what ended is unknown (None)."""
+    """No edge of the spanning ``forest`` (ascending ids) is among the ``ended`` ids, so their
+    ending changed no component; False when what ended is unknown (None)."""
     if ended is None:
         return False
     if len(forest) == 0 or len(ended) == 0:

@@ -80,12 +80,10 @@ class Contracts:
     # -- the live (active) columns ------------------------------------------------------
     def live(self, name: str) -> np.ndarray:
         """Column ``name`` of the active contracts, in id order (a writable view)."""
-        self._ensure_live()
-        self._history_current = False
-        return self._live[name][: self.n_active]
+        return self.live_columns(name)[0]
 
     def live_columns(self, *names: str) -> tuple[np.ndarray, ...]:
-        """Several columns of the active contracts at once (as ``live`` gives each)."""
+        """Several columns of the active contracts at once, each as ``live`` gives it."""
         self._ensure_live()
         self._history_current = False
         n = self.n_active
