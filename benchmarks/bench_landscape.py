@@ -1,4 +1,4 @@
-"""Benchmark model.landscape on one core: exact search at n=20, heuristic at n=2000.
+"""Benchmark model.analysis.landscape on one core: exact search at n=20, heuristic at n=2000.
 
 Budgets from the design brief: exact minima plus local minima and basins for
 20 actors under 5 s; heuristic search for 2,000 actors under 10 s. Prints the
@@ -22,7 +22,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from model.landscape import exact_minima, heuristic_minimum, local_minima_and_basins  # noqa: E402
+from model.analysis.landscape import exact_minima, heuristic_minimum, local_minima_and_basins  # noqa: E402
 
 
 def instance(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:

@@ -35,13 +35,13 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from model.draws import draw_step  # noqa: E402
-from model.model import AllianceModel  # noqa: E402
+from model.core.draws import draw_step  # noqa: E402
+from model.core.model import AllianceModel  # noqa: E402
 from tests.oracle import Oracle  # noqa: E402
 
 MEMORY_SCRIPT = """
 import sys
-from model.model import AllianceModel
+from model.core.model import AllianceModel
 m = AllianceModel(seed=1, n_groups=int(sys.argv[1]), collect_every=int(sys.argv[3]))
 m.run(int(sys.argv[2]))
 # VmHWM: this process's own peak resident memory (ru_maxrss would include the parent's at fork)

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from experiments.runner import run_sweep  # noqa: E402
 from experiments.spec import Spec  # noqa: E402
-import model.model  # noqa: E402,F401  (the parent's own one-off import of mesa, not timed)
+import model.core.model  # noqa: E402,F401  (the parent's own one-off import of mesa, not timed)
 
 
 def bench_spec(runs: int, steps: int) -> Spec:

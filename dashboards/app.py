@@ -28,7 +28,7 @@ from dashboards.controls import SECTION_TITLES, Control, sections
 from dashboards.explanations import EXPLANATIONS
 from dashboards.presets import PRESETS, PRESETS_BY_NAME
 from dashboards.session import Frame, Session, describe_error
-from model.parameters import SWITCHES
+from model.core.parameters import SWITCHES
 
 log = logging.getLogger("dashboards")
 HERE = Path(__file__).parent

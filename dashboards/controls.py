@@ -2,7 +2,7 @@
 
 A control is plain data (the widget to show, its range, its help text); the Solara page
 turns each into a slider, a select or a checkbox. Checking a value goes through
-``model.parameters.validate`` so the dashboard refuses exactly what the model refuses.
+``model.core.parameters.validate`` so the dashboard refuses exactly what the model refuses.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from model.parameters import SCHEMA, SCHEMA_BY_NAME, Param, ParameterError, validate
+from model.core.parameters import SCHEMA, SCHEMA_BY_NAME, Param, ParameterError, validate
 
 LIVE_LIMITS: dict[str, tuple[float, str]] = {
     "n_groups": (500, "the trust matrix grows with the square of the number of groups; "

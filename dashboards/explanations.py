@@ -1,6 +1,6 @@
 """The plain-language panel: each mechanism in a sentence or two, and the essay idea behind it.
 
-Keyed by the ``enable_*`` switch names of ``model.parameters`` so that a test can check that
+Keyed by the ``enable_*`` switch names of ``model.core.parameters`` so that a test can check that
 every mechanism the model can switch off is explained to the room. Paraphrased from the
 "Essay idea" paragraphs of docs/ODD.md section 7 (Muto 2009/2018; Beaudet 2021; Mestrum).
 """

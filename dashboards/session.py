@@ -14,10 +14,10 @@ from typing import Any
 
 import pandas as pd
 
-from model.model import AllianceModel
-from model.parameters import SCHEMA_BY_NAME, SWITCHES, ParameterError, as_dict
+from model.core.model import AllianceModel
+from model.core.parameters import SCHEMA_BY_NAME, SWITCHES, ParameterError, as_dict
 from model.run import metrics_table
-from model.scenario import ScenarioError, load_scenario
+from model.core.scenario import ScenarioError, load_scenario
 
 from . import views
 from .controls import checked

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from model.parameters import SCHEMA_BY_NAME
+from model.core.parameters import SCHEMA_BY_NAME
 
 from .spec import Spec
 

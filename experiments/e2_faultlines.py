@@ -59,7 +59,7 @@ def measure(model) -> dict:
     does not matter to who allies with whom. NaN when no contract was signed or every group
     has the same sides.
     """
-    from model.faultlines import thatcher_fau
+    from model.analysis.faultlines import thatcher_fau
 
     s = model.state
     sides = np.asarray(s.sides, dtype=float)

@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.survival import kaplan_meier, median_lifetime, step_points
+from model.analysis.survival import kaplan_meier, median_lifetime, step_points
 
 from . import statistics as st
 from .analysis import Analysis, ExperimentData, Finding

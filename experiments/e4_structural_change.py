@@ -14,7 +14,7 @@ strength; this experiment compares the lives of the alliances that form with and
 
 Design. ``enable_structural_change`` in {off, on}, everything else at its default (lip service
 on), 50 groups, 300 steps, 150 replicates per condition (300 runs). Each run's alliances are
-reconstructed from its contract history (``model.persistence.alliance_history``, Jaccard
+reconstructed from its contract history (``model.analysis.persistence.alliance_history``, Jaccard
 tracking at 0.5, every step) by the ``measure`` function, one record per alliance: birth,
 lifetime, censoring at the run end, fate (merged, split, dissolved, censored) and size.
 
@@ -49,7 +49,7 @@ from experiments.analysis import Analysis, ExperimentData, Finding
 from experiments.spec import Spec
 from experiments.statistics import (bootstrap_difference, cluster_bootstrap_hazard_ratio,
                                     hazard_ratio, wilson_interval)
-from model import libm
+from model.numerics import libm
 
 HYPOTHESIS = ("With structural change on, alliances break up at a lower hazard than under lip "
               "service (no mitigation): the hazard ratio of break-up, on against off, is below 1.")
@@ -63,13 +63,13 @@ SEED = 4
 
 
 def measure(model) -> dict:
-    """One record per alliance of the finished run (model.persistence.alliance_history).
+    """One record per alliance of the finished run (model.analysis.persistence.alliance_history).
 
     Kept narrow so the stored table stays small: birth step, lifetime in steps (to the death,
     or to the run end when censored), censored flag, fate, size at birth and peak size in
     groups, peak population share. Also the run's counts of alliances and break-ups.
     """
-    from model.persistence import alliance_history
+    from model.analysis.persistence import alliance_history
 
     s = model.state
     table = alliance_history(s.n, s.contracts.as_dict(), model.time, sizes=s.sizes).alliances
@@ -170,7 +170,7 @@ def survival_at(rec: pd.DataFrame, event: str, condition: str, t: float,
     """Kaplan-Meier share of alliances without ``event`` at time t in each condition, with
     its Greenwood band: the hazards are not proportional (most break-ups come at the first
     punctuation point, step 20), so the curves' level is reported beside the hazard ratio."""
-    from model.survival import kaplan_meier
+    from model.analysis.survival import kaplan_meier
 
     out = {}
     for c, tag in ((False, "off"), (True, "on")):
@@ -267,7 +267,7 @@ def survival_panel(ax, rec: pd.DataFrame, event: str, condition: str, labels: di
                    legend: str = "best") -> None:
     """Kaplan-Meier curves (off, on) of ``event`` with bands, the hazard ratio in the title;
     censoring ticks are drawn small, as there are hundreds."""
-    from model.survival import plot_survival
+    from model.plots import plot_survival
 
     conditions = {labels[c]: (rec.loc[rec[condition] == c, "lifetime"].to_numpy(float),
                               rec.loc[rec[condition] == c, event].to_numpy(bool))

@@ -27,7 +27,7 @@ alliances hardly needed the enemy and only 0.1 per run broke up after it faded (
 test). Both arms share this regime, which was
 fixed before the full runs.
 
-Outcome. The ``measure`` reconstructs every run's alliances (``model.persistence``, Jaccard 0.5,
+Outcome. The ``measure`` reconstructs every run's alliances (``model.analysis.persistence``, Jaccard 0.5,
 every step) and keeps those alive at the fade step, with their residual lifetime from it
 (censored at the run end), fate, size and the share of their contracts that share the enemy.
 As in experiment 4, the headline event is break-up (split or dissolved) with merges censored,
@@ -54,7 +54,7 @@ from experiments.e4_structural_change import (BREAKUP, RESAMPLES, alliances, haz
                                               hazard_ratios, run_rates, survival_panel)
 from experiments.spec import Spec
 from experiments.statistics import bootstrap_difference, mean_band
-from model import libm
+from model.numerics import libm
 
 HYPOTHESIS = ("Alliances alive when a fading common enemy's salience has halved break up at a "
               "lower hazard afterwards with economic articulation on than off (hazard ratio of "
@@ -84,7 +84,7 @@ def measure(model) -> dict:
     ``enemy_share`` and ``complementarity`` are the share of its contracts active at the fade
     whose parties share the enemy, and their mean economic complementarity.
     """
-    from model.persistence import alliance_history
+    from model.analysis.persistence import alliance_history
 
     s = model.state
     t_fade = fade_step(model)

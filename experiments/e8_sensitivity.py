@@ -61,7 +61,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.libm import log1p
+from model.numerics.libm import log1p
 
 from . import statistics as st
 from .analysis import Analysis, ExperimentData, Finding

@@ -10,12 +10,12 @@ mediated encounters and contracts renewed at punctuation points, a path-dependen
 no global objective (Muto 2009/2018, 'Towards the Autonomy of the People of the World'). This
 experiment asks whether the outcome of that process is nevertheless where the
 landscape says it should be, using propensities the model itself produced:
-``model.propensity.model_propensity`` (mutual trust, remembered or expected from attitudes,
+``model.core.propensity.model_propensity`` (mutual trust, remembered or expected from attitudes,
 minus unmitigated domination) and the groups' population shares as sizes.
 
 Mapping. The model's partition is its alliances (components of active contracts) with every
 unallied group a coalition of its own; its energy is the k-coalition energy of
-``model.landscape.energy`` with those coalitions. The partition is at a local minimum when no
+``model.analysis.landscape.energy`` with those coalitions. The partition is at a local minimum when no
 single group lowers the energy by moving to another existing coalition or by leaving to stand
 alone (``nash_stability`` with no limit on coalitions; for groups of positive size an
 improving move for the group is the same as a lower energy). The best known minimum is the
@@ -39,8 +39,8 @@ import hashlib
 import numpy as np
 import pandas as pd
 
-from model import landscape as ls
-from model.propensity import model_propensity
+from model.analysis import landscape as ls
+from model.core.propensity import model_propensity
 
 from . import statistics as st
 from .analysis import Analysis, ExperimentData, Finding
@@ -75,7 +75,7 @@ MAPPING = pd.DataFrame({
         "model_propensity: mean mutual trust (remembered, or expected from attitudes) minus "
         "mean unmitigated domination",
         "alliances (components of active contracts); every unallied group alone",
-        "k-coalition energy of model.landscape.energy over those coalitions",
+        "k-coalition energy of model.analysis.landscape.energy over those coalitions",
         "no group lowers the energy by joining another coalition or standing alone",
         "lowest of: exact two-coalition minimum, best of 8 local searches over any number of "
         "coalitions, the model's own partition",

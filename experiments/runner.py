@@ -51,8 +51,8 @@ WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
 def execute(task: Task) -> Result:
     """Run one model; never raises for a model error (it is recorded in the row)."""
-    from model.model import AllianceModel
-    from model.parameters import SCHEMA_BY_NAME
+    from model.core.model import AllianceModel
+    from model.core.parameters import SCHEMA_BY_NAME
     from model.run import metrics_table, outcomes
 
     row: dict[str, Any] = {"run_id": task.run_id, "point": task.point,
@@ -107,7 +107,7 @@ THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def _warm() -> None:
-    import model.model  # noqa: F401  (import once per worker, before the first run)
+    import model.core.model  # noqa: F401  (import once per worker, before the first run)
 
 
 def run_local(tasks: list[Task], workers: int) -> Iterator[Result]:

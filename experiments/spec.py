@@ -2,7 +2,7 @@
 
 A :class:`Spec` is plain data. It is written as a Python module that defines ``SPEC = Spec(...)``
 or as a TOML file (see :func:`load_toml`), and it is checked against the model's parameter
-schema (``model.parameters.SCHEMA``) before anything runs: an unknown parameter or outcome name,
+schema (``model.core.parameters.SCHEMA``) before anything runs: an unknown parameter or outcome name,
 or a value outside the schema's range, raises :class:`SpecError` naming the field, the value and
 what is allowed.
 
@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from model.metrics import METRICS
-from model.parameters import SCHEMA_BY_NAME, ParameterError
+from model.core.metrics import METRICS
+from model.core.parameters import SCHEMA_BY_NAME, ParameterError
 from model.run import RUN_OUTCOMES
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
@@ -215,7 +215,7 @@ def validate_spec(spec: Spec) -> None:
     if not spec.outcomes:
         raise SpecError(f"{where}: outcomes is empty")
     if spec.scenario is not None:
-        from model.scenario import load_scenario
+        from model.core.scenario import load_scenario
 
         try:
             scenario = load_scenario(spec.scenario)

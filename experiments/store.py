@@ -35,7 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from model.parameters import SCHEMA_BY_NAME
+from model.core.parameters import SCHEMA_BY_NAME
 
 from .spec import Spec
 

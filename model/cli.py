@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .parameters import SCHEMA, ParameterError, odd_table, parse_assignment
-from .scenario import ScenarioError
+from model.core.parameters import SCHEMA, ParameterError, odd_table, parse_assignment
+from model.core.scenario import ScenarioError
 
 QUICKSTART = {"n_groups": 60}
 """The default scenario of `make run`: default parameters with 60 groups."""
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("run", "quickstart"):
             return _run(args)
         if args.command == "compile":
-            from .jit import cache_dir
+            from model.numerics.jit import cache_dir
             from .run import compile_kernels
 
             seconds = compile_kernels()
@@ -103,8 +103,8 @@ def _run(args) -> int:
 
     matplotlib.use("Agg")  # files only; no window is opened
     from .plots import network_figure, timeseries_figure
-    from .model import AllianceModel
-    from .persistence import stability_summary
+    from model.core.model import AllianceModel
+    from model.analysis.persistence import stability_summary
     from .run import contracts_table, metrics_table, outcomes
 
     if args.steps < 1:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
+
+from model.analysis.survival import first_crossing, kaplan_meier, step_points
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
 """Okabe-Ito colour-blind-safe palette."""
@@ -86,3 +89,50 @@ def network_figure(model, title: str = ""):
             transform=ax.transAxes, fontsize=8, va="top")
     ax.axis("off")
     return fig
+
+
+def plot_survival(ax, conditions: dict, confidence: float = 0.95, method: str = "linear",
+                  xlabel: str = "alliance lifetime (steps)",
+                  ylabel: str = "share still alive (Kaplan-Meier)"):
+    """Kaplan-Meier curves of several conditions on one axis, each with its shaded band.
+
+    Comparing conditions (e.g. with and without mediation) is the point of a survival
+    figure, so all curves share the axis; colours are the Okabe-Ito palette
+    (``PALETTE``), censored lifetimes are ticked, and the legend gives each
+    condition's number of units and median lifetime.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    conditions : dict
+        ``{label: (durations, observed)}``, drawn in insertion order.
+    confidence, method
+        As in :func:`model.analysis.survival.kaplan_meier`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    for k, (label, (durations, observed)) in enumerate(conditions.items()):
+        colour = PALETTE[k % len(PALETTE)]
+        table = kaplan_meier(durations, observed, confidence, method)
+        median = first_crossing(table["time"].to_numpy(), table["survival"].to_numpy())
+        text = "not reached" if np.isinf(median) else f"{median:g}"
+        legend = f"{label} (n = {len(np.ravel(durations))}, median {text})"
+        if len(table) == 0:
+            ax.plot([], [], color=colour, label=legend)
+            continue
+        times, surv, low, high = step_points(table)
+        ax.step(times, surv, where="post", color=colour, lw=1.8, label=legend)
+        ax.fill_between(times, low, high, step="post",  # NaN (undefined band) leaves a gap
+                        color=colour, alpha=0.2, lw=0)
+        cens = table["censored"].to_numpy() > 0
+        ax.plot(table["time"].to_numpy()[cens], table["survival"].to_numpy()[cens], "|",
+                color=colour, ms=7, mew=1.2)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlim(left=0)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, frameon=False, title=f"{confidence:.0%} band", title_fontsize=8)
+    return ax

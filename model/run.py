@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .model import AllianceModel
-from .persistence import stability_summary
+from model.core.model import AllianceModel
+from model.analysis.persistence import stability_summary
 
 
 def run(params: dict[str, Any] | None = None, seed: int = 0, steps: int = 500,
@@ -36,7 +36,7 @@ RUN_OUTCOMES = ("stable_alliance_formed", "largest_stable_alliance_groups",
 def outcomes(model: AllianceModel, names=None) -> dict[str, Any]:
     """Headline outcomes of a finished run (keys: RUN_OUTCOMES and final_<metric>).
 
-    Alliance lifetimes come from model.persistence: the Kaplan-Meier median (inf when more
+    Alliance lifetimes come from model.analysis.persistence: the Kaplan-Meier median (inf when more
     than half the alliances outlive the run), and the mean adjusted Rand index between
     consecutive alliance partitions over the last 100 steps (partition stability).
     ``names`` limits the work to the outcomes asked for: the alliance history and the

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from model.draws import FIELDS, StepDraws
+from model.core.draws import FIELDS, StepDraws
 
 
 def no_encounters() -> StepDraws:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.model import AllianceModel
+from model.core.model import AllianceModel
 
 DATA = Path(__file__).resolve().parent / "data" / "golden"
 CASES = {

@@ -22,9 +22,9 @@ import math
 
 import numpy as np
 
-from model.draws import StepDraws, draw_step
-from model.parameters import ECONOMIC_AXES, NATURE_AXIS, Params
-from model.state import State
+from model.core.draws import StepDraws, draw_step
+from model.core.parameters import ECONOMIC_AXES, NATURE_AXIS, Params
+from model.core.state import State
 
 HOSTILE, NEUTRAL, VIRTUOUS = -1, 0, 1
 UNIFORM, DOMINATION, CONTACT = 0, 1, 2

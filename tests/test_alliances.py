@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from model import alliances
-from model.alliances import (components, stable_alliance_formed, stable_alliance_history,
+from model.analysis import components as alliances
+from model.analysis.components import (components, stable_alliance_formed, stable_alliance_history,
                              stable_labels)
 
 
@@ -82,7 +82,7 @@ def test_history_reports_largest_stable_alliance_over_time():
 
 
 def test_model_tracks_stable_alliances_as_its_contract_history_says():
-    from model.model import AllianceModel
+    from model.core.model import AllianceModel
 
     for seed in range(3):
         m = AllianceModel(seed=seed, n_groups=30, contract_term=5, mediation_capacity=0.8).run(80)
@@ -160,7 +160,7 @@ def test_spanning_forest_spans_and_recomputing_after_removal_keeps_the_roots(n_e
 def test_model_labels_match_components_recomputed_every_step(seed):
     """The model updates alliances incrementally (new contracts only, unless a contract of
     its spanning forest ended); at every step its labels must be those of the whole graph."""
-    from model.model import AllianceModel
+    from model.core.model import AllianceModel
 
     m = AllianceModel(seed=seed, n_groups=40, contract_term=4, mediation_capacity=0.8,
                       renewal_threshold=0.3, lapse_cost=0.2)
@@ -178,7 +178,7 @@ def test_model_labels_match_components_recomputed_every_step(seed):
 
 
 def test_contracts_report_what_ended_and_when_that_is_unknown():
-    from model.state import Contracts
+    from model.core.state import Contracts
 
     c = Contracts(5)
     c.add(a=np.array([0, 1, 2]), b=np.array([1, 2, 3]), first_renewal=np.full(3, -1),

@@ -16,8 +16,8 @@ from dashboards.controls import CONTROLS, LIVE_LIMITS, checked, sections
 from dashboards.explanations import EXPLANATIONS
 from dashboards.presets import PRESETS
 from dashboards.session import Session
-from model.model import AllianceModel
-from model.parameters import DEFAULTS, SCHEMA, SWITCHES, ParameterError
+from model.core.model import AllianceModel
+from model.core.parameters import DEFAULTS, SCHEMA, SWITCHES, ParameterError
 from model.run import metrics_table
 
 

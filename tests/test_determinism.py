@@ -7,14 +7,14 @@ from pathlib import Path
 
 import numpy as np
 
-from model.model import AllianceModel
+from model.core.model import AllianceModel
 
 ROOT = Path(__file__).resolve().parents[1]
 PARAMS = dict(n_groups=25, n_traits=1, instigation_mode="targeted", enemy_schedule="pulse",
               enemy_onset=5, contract_term=6, collect_every=3)
 SCRIPT = """
 import json, sys
-from model.model import AllianceModel
+from model.core.model import AllianceModel
 m = AllianceModel(seed=11, **json.loads(sys.argv[1])).run(60)
 print(m.datacollector.get_model_vars_dataframe().to_numpy(dtype=float).tobytes().hex())
 """

@@ -9,8 +9,8 @@ from experiments import e7_commons as e7
 
 
 def test_nature_voice_at_the_end_matches_the_models_stable_alliances():
-    from model.model import AllianceModel
-    from model.parameters import NATURE_AXIS
+    from model.core.model import AllianceModel
+    from model.core.parameters import NATURE_AXIS
 
     model = AllianceModel(seed=4, n_groups=20).run(120)
     s = model.state

@@ -8,7 +8,7 @@ from experiments import e5_fading_enemy as e5
 
 
 def _model(steps=90, **kw):
-    from model.model import AllianceModel
+    from model.core.model import AllianceModel
 
     params = dict(n_groups=20, enemy_schedule="fading", enemy_salience=1.0, enemy_onset=20,
                   enemy_fade_time=10.0)
@@ -24,7 +24,7 @@ def test_fade_step_is_the_first_step_at_or_below_half_the_peak():
 
 
 def test_measure_keeps_the_alliances_alive_at_the_fade_with_residual_lives():
-    from model.persistence import alliance_history
+    from model.analysis.persistence import alliance_history
 
     model = _model()
     out = e5.measure(model)

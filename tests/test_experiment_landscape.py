@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from experiments.e9_landscape import batch_energy_and_stability, coalitions, landscape_position
-from model import landscape as ls
+from model.analysis import landscape as ls
 
 
 def test_unallied_groups_become_coalitions_of_their_own():

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from experiments.e8_sensitivity import DUMMY, RANGES, lifetime_score, screen
-from model.parameters import SCHEMA, validate
+from model.core.parameters import SCHEMA, validate
 
 EXCLUDED = {"n_groups", "collect_every", "stable_alliance_min_size", "stable_alliance_min_share",
             "enemy_axis", "enemy_fade_time", "enemy_duration"}

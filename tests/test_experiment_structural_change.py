@@ -31,8 +31,8 @@ def test_merges_are_not_break_ups_and_rates_use_time_at_risk():
 
 
 def test_measure_records_every_alliance_of_a_run():
-    from model.model import AllianceModel
-    from model.persistence import alliance_history
+    from model.core.model import AllianceModel
+    from model.analysis.persistence import alliance_history
 
     model = AllianceModel(seed=3, n_groups=15).run(80)
     out = e4.measure(model)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
-from model import faultlines as F
+from model.analysis import faultlines as F
 
 
 def aligned_identities(rng, n, k, alignment):

@@ -5,7 +5,7 @@ import shutil
 import numpy as np
 import pytest
 
-from model import jit
+from model.numerics import jit
 
 
 @pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 15, 16, 17, 127, 128, 129, 256, 1000, 4097, 100_003])
@@ -39,10 +39,10 @@ def test_cache_folder_changes_with_any_kernel_source(tmp_path):
     shutil.copytree(jit.cache_dir.__defaults__[0], model_dir)
     base = jit.cache_dir(model_dir)
     assert base == jit.cache_dir(model_dir)
-    schema = model_dir / "parameters.py"  # defines no kernel: no effect on the cache
+    schema = model_dir / "core" / "parameters.py"  # defines no kernel: no effect on the cache
     schema.write_text(schema.read_text() + "\n# edited\n")
     assert jit.cache_dir(model_dir) == base
-    kernels = model_dir / "structural_change.py"  # called from kernels in other files
+    kernels = model_dir / "mechanisms" / "structural_change.py"  # called from kernels in other files
     kernels.write_text(kernels.read_text() + "\n# edited\n")
     assert jit.cache_dir(model_dir) != base
 

@@ -1,4 +1,4 @@
-"""Tests for model.landscape (Axelrod & Bennett 1993 landscape theory)."""
+"""Tests for model.analysis.landscape (Axelrod & Bennett 1993 landscape theory)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.landscape import (
+from model.analysis.landscape import (
     canonical_labels,
     energy,
     exact_minima,
@@ -89,7 +89,7 @@ def brute_force_k_coalition_minimum(propensity, sizes, k) -> float:
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "model.landscape", *args],
+        [sys.executable, "-m", "model.analysis.landscape", *args],
         cwd=REPO, capture_output=True, text=True, timeout=120,
     )
 

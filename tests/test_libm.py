@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model import libm
+from model.numerics import libm
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,7 +31,7 @@ def test_scalar_log_follows_numpy_at_and_below_zero():
 POPULATION = """
 import hashlib
 import numpy as np
-from model.model import AllianceModel
+from model.core.model import AllianceModel
 m = AllianceModel(seed=11, n_groups=500, n_axes=7)
 m.run(20)
 print(hashlib.sha256(b"".join(np.ascontiguousarray(v).tobytes()

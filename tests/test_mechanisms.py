@@ -3,10 +3,19 @@
 import numpy as np
 import pytest
 
-from model import (commons, common_enemy, contracts, encounters, instigation, internal_power,
-                   mediation, movements, outcomes, structural_change, trust)
-from model.contracts import pair_terms, renewal_ok
-from model.parameters import validate
+from model.mechanisms import commons
+from model.mechanisms import common_enemy
+from model.mechanisms import contracts
+from model.mechanisms import encounters
+from model.mechanisms import instigation
+from model.mechanisms import internal_power
+from model.mechanisms import mediation
+from model.mechanisms import movements
+from model.mechanisms import encounter_outcomes as outcomes
+from model.mechanisms import structural_change
+from model.mechanisms import trust
+from model.mechanisms.contracts import pair_terms, renewal_ok
+from model.core.parameters import validate
 
 P = validate()
 
@@ -185,7 +194,7 @@ def test_renewal_needs_trust_and_mitigated_domination():
 
 
 def test_economic_articulation_rewards_complementary_allies():
-    from model.economy import gains, interdependence
+    from model.mechanisms.economy import gains, interdependence
 
     comp = np.array([1.0, 0.0])
     assert gains(3, np.array([0, 1]), np.array([1, 2]), comp, 0.05).tolist() == pytest.approx([0.05, 0.05, 0.0])
@@ -254,8 +263,8 @@ def test_joint_mediation_strengthens_ties_and_idle_ties_decay():
 
 
 def test_one_pass_trust_summary_matches_direct_definitions():
-    from model.metrics import trust_summary
-    from model.polarisation import trust_polarisation
+    from model.core.metrics import trust_summary
+    from model.analysis.polarisation import trust_polarisation
 
     rng = np.random.default_rng(4)
     n = 30
@@ -263,7 +272,7 @@ def test_one_pass_trust_summary_matches_direct_definitions():
     met = rng.random((n, n)) < 0.6
     met = met | met.T
     np.fill_diagonal(met, False)
-    from model import metrics
+    from model.core import metrics
 
     iu = np.triu_indices(n, 1)
     in_contact = met[iu]
@@ -279,7 +288,7 @@ def test_one_pass_trust_summary_matches_direct_definitions():
 
 
 def test_charter_coverage_counts_axes_bridged_by_active_contracts():
-    from model.metrics import charter_coverage
+    from model.core.metrics import charter_coverage
 
     codes = np.array([0b000, 0b001, 0b011, 0b100])
     assert charter_coverage(codes, 3, np.array([0]), np.array([1])) == pytest.approx(1 / 3)

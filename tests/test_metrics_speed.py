@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from model import metrics
-from model.polarisation import merge_moments, polarisation_from_moments, sample_moments
+from model.core import metrics
+from model.analysis.polarisation import merge_moments, polarisation_from_moments, sample_moments
 
 
 def _numpy_trust_summary(trust, met, flat):

@@ -4,10 +4,10 @@ import mesa
 import numpy as np
 import pytest
 
-from model.agents import Group, Movement
-from model.metrics import METRICS
-from model.model import AllianceModel
-from model.parameters import ParameterError
+from model.core.agents import Group, Movement
+from model.core.metrics import METRICS
+from model.core.model import AllianceModel
+from model.core.parameters import ParameterError
 
 
 def test_keyword_parameters_step_and_datacollector():
@@ -62,7 +62,7 @@ def test_mesa_batch_run():
 
 
 def test_run_outcomes_have_the_declared_keys():
-    from model.metrics import METRICS
+    from model.core.metrics import METRICS
     from model.run import RUN_OUTCOMES, run
 
     out = run({"n_groups": 15}, seed=2, steps=30)

@@ -11,10 +11,10 @@ import copy
 import numpy as np
 import pytest
 
-from model.alliances import stable_alliance_history
-from model.draws import draw_step
-from model.model import AllianceModel
-from model.parameters import SWITCHES
+from model.analysis.components import stable_alliance_history
+from model.core.draws import draw_step
+from model.core.model import AllianceModel
+from model.core.parameters import SWITCHES
 from tests.oracle import Oracle, run_oracle
 
 STEPS = 50

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from model.odd import table_in
-from model.parameters import (DEFAULTS, SCHEMA, SWITCHES, ParameterError, Params, odd_table,
+from model.core.parameters import (DEFAULTS, SCHEMA, SWITCHES, ParameterError, Params, odd_table,
                               parse_assignment, replace, validate)
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.alliances import components
-from model.model import AllianceModel
-from model.persistence import (adjusted_rand_index, alliance_history, jaccard_matches,
+from model.analysis.components import components
+from model.core.model import AllianceModel
+from model.analysis.persistence import (adjusted_rand_index, alliance_history, jaccard_matches,
                                observation_steps, partition_similarity, renewal_share,
                                stability_summary)
 from model.run import contracts_table

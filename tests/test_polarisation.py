@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from model import polarisation as P
+from model.analysis import polarisation as P
 
 
 def camps(sizes, within=1.0, between=-1.0):

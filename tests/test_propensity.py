@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from model.landscape import energy, nash_stability
-from model.model import AllianceModel
-from model.outcomes import pair_trust
-from model.propensity import effective_domination, full_trust, model_propensity
+from model.analysis.landscape import energy, nash_stability
+from model.core.model import AllianceModel
+from model.mechanisms.encounter_outcomes import pair_trust
+from model.core.propensity import effective_domination, full_trust, model_propensity
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model.alliances import components
-from model.model import AllianceModel
-from model.parameters import SCHEMA, validate
+from model.analysis.components import components
+from model.core.model import AllianceModel
+from model.core.parameters import SCHEMA, validate
 
 _SKIP = {"n_groups", "n_movements", "n_axes", "enemy_axis", "collect_every", "contact_memory",
          "contract_term", "stable_alliance_min_size", "enemy_onset", "enemy_duration",
@@ -87,7 +87,7 @@ def test_tiny_and_edge_populations_run(params):
 
 
 def test_everyone_on_one_side_means_no_domination():
-    from model.scenario import parse_scenario
+    from model.core.scenario import parse_scenario
 
     scenario = parse_scenario({
         "scenario": {"name": "one side", "axes": ["capital_labour", "gender"]},

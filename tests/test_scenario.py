@@ -5,9 +5,9 @@ import textwrap
 import numpy as np
 import pytest
 
-from model.model import AllianceModel
-from model.parameters import ParameterError
-from model.scenario import SCENARIO_DIR, ScenarioError, load_scenario
+from model.core.model import AllianceModel
+from model.core.parameters import ParameterError
+from model.core.scenario import SCENARIO_DIR, ScenarioError, load_scenario
 
 GOOD = """
 [scenario]

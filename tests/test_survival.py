@@ -7,7 +7,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from model.survival import first_crossing, kaplan_meier, median_lifetime, plot_survival  # noqa: E402
+from model.analysis.survival import first_crossing, kaplan_meier, median_lifetime  # noqa: E402
+from model.plots import plot_survival  # noqa: E402
 
 # Remission times (weeks) of the 6-MP arm of Freireich et al. (1963), the classic censored
 # example of survival textbooks (e.g. Kleinbaum and Klein, Survival Analysis, ch. 2).

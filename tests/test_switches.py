@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from model.model import AllianceModel
+from model.core.model import AllianceModel
 from tests.conftest import no_encounters
 
 BASE = dict(n_groups=30, n_traits=1, contract_term=8, enemy_schedule="pulse", enemy_onset=10, mediation_capacity=0.6,

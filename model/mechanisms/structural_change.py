@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .jit import kernel, ufunc
+from model.numerics.jit import kernel, ufunc
 
 
 @kernel
@@ -48,7 +48,7 @@ def effective_domination(i: np.ndarray, j: np.ndarray, codes: np.ndarray, table:
     """D_ij + D_ji of each encounter, each reduced by the mitigation inside the pair's
     active contract (``contract`` = its id, or -1; the other arrays are the live columns).
 
-    ``table[code_i, code_j]`` is D_ij (model.identities.domination_table)."""
+    ``table[code_i, code_j]`` is D_ij (model.mechanisms.identities.domination_table)."""
     out = np.empty(len(i))
     for e in range(len(i)):
         ci, cj = codes[i[e]], codes[j[e]]

@@ -15,11 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from .parameters import SCHEMA_BY_NAME, ParameterError, Params, validate
-from .population import assemble_state
-from .state import State
+from model.core.parameters import SCHEMA_BY_NAME, ParameterError, Params, validate
+from model.core.population import assemble_state
+from model.core.state import State
 
-SCENARIO_DIR = Path(__file__).parent / "scenarios"
+SCENARIO_DIR = Path(__file__).parents[1] / "scenarios"
 
 _TOP_KEYS = {"scenario", "salience", "traits", "parameters", "group", "movement", "tie"}
 _GROUP_KEYS = {"name", "dominated", "size", "openness", "resources", "traits"}

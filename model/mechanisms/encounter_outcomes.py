@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .jit import LEAF, PREFETCH_AHEAD, kernel, leaf_sum, pairwise_sum, prefetch, ufunc
+from model.numerics.jit import LEAF, PREFETCH_AHEAD, kernel, leaf_sum, pairwise_sum, prefetch, ufunc
 
 HOSTILE, NEUTRAL, VIRTUOUS = -1, 0, 1
 

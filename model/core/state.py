@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from .jit import kernel
+from model.numerics.jit import kernel
 
 _CONTRACT_FIELDS = {
     "a": np.int64, "b": np.int64,          # the two parties, a < b

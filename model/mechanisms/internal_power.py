@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .jit import kernel, ufunc
-from .outcomes import HOSTILE, NEUTRAL, VIRTUOUS
+from model.numerics.jit import kernel, ufunc
+from model.mechanisms.encounter_outcomes import HOSTILE, NEUTRAL, VIRTUOUS
 
 HARDLINER_LED = 0.5
 """A group is hardliner-led when its open faction holds less than half the power."""

@@ -13,8 +13,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from .jit import ufunc
-from .mediation import presence
+from model.numerics.jit import ufunc
+from model.mechanisms.mediation import presence
 
 TIE_PRESENT = 0.2
 """A tie counts as present (for new-tie formation and density) above this strength."""

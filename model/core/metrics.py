@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .alliances import alliance_shares
-from .identities import identity_codes, mean_domination
-from .jit import kernel, pairwise_central_sums, pairwise_sum
-from .movements import tie_density
-from .polarisation import TrustMoments, merge_moments, polarisation_from_moments
-from .state import State
+from model.analysis.components import alliance_shares
+from model.mechanisms.identities import identity_codes, mean_domination
+from model.numerics.jit import kernel, pairwise_central_sums, pairwise_sum
+from model.mechanisms.movements import tie_density
+from model.analysis.polarisation import TrustMoments, merge_moments, polarisation_from_moments
+from model.core.state import State
 
 COUNTERS = ("encounters", "mediated", "virtuous", "hostile", "neutral",
             "signed", "renewed", "lapsed")
@@ -33,7 +33,7 @@ _U = np.uint64  # unsigned indices spare numba the negative-index check on every
 
 def trust_summary(trust: np.ndarray, met: np.ndarray) -> tuple[float, float, float]:
     """Mean trust over directed pairs that met, share of met pairs that are hostile, and
-    trust polarisation (model.polarisation), in one pass.
+    trust polarisation (model.analysis.polarisation), in one pass.
 
     A pair is hostile when its mean mutual trust (t_ij + t_ji) / 2 is below zero. ``met``
     is symmetric (a meeting marks both directions). Small populations merge the moments of
@@ -61,7 +61,7 @@ def trust_summary(trust: np.ndarray, met: np.ndarray) -> tuple[float, float, flo
 
 @kernel
 def _moments(x, count):
-    """(count, mean, m2, m3, m4) of x[:count], as model.polarisation.sample_moments gives them."""
+    """(count, mean, m2, m3, m4) of x[:count], as model.analysis.polarisation.sample_moments gives them."""
     if count == 0:
         return 0, 0.0, 0.0, 0.0, 0.0
     x0 = x[0]
@@ -171,7 +171,7 @@ def charter_coverage(codes: np.ndarray, k: int, a: np.ndarray, b: np.ndarray) ->
 def structural_inequality(state: State, base: float) -> float:
     """Size-weighted mean effective domination over ordered pairs (mitigation subtracted).
 
-    ``base`` is the unmitigated mean (model.identities.mean_domination), fixed by identities.
+    ``base`` is the unmitigated mean (model.mechanisms.identities.mean_domination), fixed by identities.
     """
     c = state.contracts
     s = state.sizes

@@ -1,7 +1,7 @@
 """Initialisation: draw a population of groups and movements from the parameters.
 
 All draws come from the generator passed in, in a fixed order, so a seed fixes the
-population bit for bit. A scenario file (model.scenario) builds the same State by hand.
+population bit for bit. A scenario file (model.core.scenario) builds the same State by hand.
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit, logit
 
-from .identities import category_index, draw_sides, draw_traits
-from .libm import exp
-from .parameters import AXIS_NAMES, Params
-from .state import Contracts, State
+from model.mechanisms.identities import category_index, draw_sides, draw_traits
+from model.numerics.libm import exp
+from model.core.parameters import AXIS_NAMES, Params
+from model.core.state import Contracts, State
 
 
 def draw_population(params: Params, rng: np.random.Generator) -> State:

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .economy import consume, gains, interdependence_after
-from .identities import domination
-from .jit import PREFETCH_AHEAD, kernel, prefetch
-from .outcomes import VIRTUOUS
-from .state import Contracts
-from .structural_change import mitigated, trust_loss
+from model.mechanisms.economy import consume, gains, interdependence_after
+from model.mechanisms.identities import domination
+from model.numerics.jit import PREFETCH_AHEAD, kernel, prefetch
+from model.mechanisms.encounter_outcomes import VIRTUOUS
+from model.core.state import Contracts
+from model.mechanisms.structural_change import mitigated, trust_loss
 
 
 @kernel

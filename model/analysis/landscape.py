@@ -17,7 +17,7 @@ The unordered-pair energy is exactly ``E / 2``; every function here uses the
 ordered form. Because of that symmetry a switch by actor ``i`` changes the
 energy by ``2 s_i`` times the change in ``F_i``.
 
-Run ``python -m model.landscape --help`` for the command-line interface.
+Run ``python -m model.analysis.landscape --help`` for the command-line interface.
 
 References
 ----------
@@ -965,7 +965,7 @@ def _report(names: list[str], matrix: np.ndarray, weights: np.ndarray, k: int, t
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point: ``python -m model.landscape --propensity P.csv ...``.
+    """Command-line entry point: ``python -m model.analysis.landscape --propensity P.csv ...``.
 
     Parameters
     ----------
@@ -978,7 +978,7 @@ def main(argv: list[str] | None = None) -> int:
         0 on success, 2 on bad input (message on stderr, no traceback).
     """
     parser = argparse.ArgumentParser(
-        prog="python -m model.landscape",
+        prog="python -m model.analysis.landscape",
         description="Landscape theory of aggregation (Axelrod & Bennett 1993): minimum-energy "
                     "partitions, local minima with basins, and Nash stability.",
     )

@@ -1,6 +1,6 @@
 """The model's own propensities, for landscape analysis of its alliances.
 
-Landscape theory (model.landscape) needs a symmetric propensity between every pair of
+Landscape theory (model.analysis.landscape) needs a symmetric propensity between every pair of
 groups. The model's is read off its state: mutual trust (remembered where a pair met,
 expected from attitudes where it did not) minus the effective domination left between them,
 so experiments can ask whether the model's alliances sit at a landscape minimum.
@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .identities import domination_matrix
-from .landscape import propensity_from_trust_and_domination
-from .state import State
+from model.mechanisms.identities import domination_matrix
+from model.analysis.landscape import propensity_from_trust_and_domination
+from model.core.state import State
 
 
 def full_trust(state: State) -> np.ndarray:
     """(N, N) trust of every group in every other: remembered if met, expected otherwise.
 
-    The expectation is i's mean attitude toward j's categories (as in model.outcomes).
+    The expectation is i's mean attitude toward j's categories (as in model.mechanisms.encounter_outcomes).
     """
     member = np.zeros((state.n, state.n_categories))
     np.put_along_axis(member, state.categories, 1.0, axis=1)

@@ -5,13 +5,13 @@ renewed; whether alliances *last* is therefore an outcome of its own, not only w
 forms (docs/ODD.md 7.14, 7.15). This module reconstructs every alliance's birth, death and
 membership from a contract history (the model's, or any hand-made table with the same
 columns), tracks alliance identity across steps by membership overlap (Jaccard 1912),
-summarises lifetimes with censoring (``model.survival``), compares consecutive alliance
+summarises lifetimes with censoring (``model.analysis.survival``), compares consecutive alliance
 partitions with the adjusted Rand index (Hubert and Arabie 1985), and measures renewal.
 
 A contract is active at step t when ``start <= t`` and (``ended < 0`` or ``ended > t``): it
 was signed at step ``start`` and lapsed at step ``ended`` (-1 = still active at the end).
 An alliance at step t is a connected component (>= 2 groups) of the active-contract graph
-(``model.alliances.components``).
+(``model.analysis.components.components``).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .alliances import components
-from .survival import median_lifetime
+from model.analysis.components import components
+from model.analysis.survival import median_lifetime
 
 ALLIANCE_COLUMNS = ("alliance", "birth", "death", "censored", "lifetime", "size_at_birth",
                     "peak_size", "peak_share", "fate")
@@ -83,7 +83,7 @@ def observation_steps(t_end: int, every: int = 1) -> np.ndarray:
 
 
 def active_partitions(n: int, contracts_columns, steps: np.ndarray) -> np.ndarray:
-    """Alliance labels (``model.alliances.components``) of the active contracts at each step.
+    """Alliance labels (``model.analysis.components.components``) of the active contracts at each step.
 
     Components are recomputed only at steps where a contract was signed or lapsed since the
     previous observed step; elsewhere the previous row is copied. Contracts are sorted by
@@ -391,7 +391,7 @@ def stability_summary(source, t_end: int | None = None, n: int | None = None, si
     window : int
         Steps at the end of the run over which :func:`partition_similarity` is taken.
     confidence : float
-        Level of the median lifetime's interval (:func:`model.survival.median_lifetime`).
+        Level of the median lifetime's interval (:func:`model.analysis.survival.median_lifetime`).
 
     Returns
     -------

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .jit import kernel, ufunc
-from .outcomes import HOSTILE, VIRTUOUS
+from model.numerics.jit import kernel, ufunc
+from model.mechanisms.encounter_outcomes import HOSTILE, VIRTUOUS
 
 
 @ufunc("float64(float64, int64, float64, float64)")

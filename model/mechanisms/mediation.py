@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .jit import LEAF, kernel, leaf_sum, pairwise_sum, ufunc
+from model.numerics.jit import LEAF, kernel, leaf_sum, pairwise_sum, ufunc
 
 
 def mediation_strength(rooted: np.ndarray, capacity: np.ndarray, ties: np.ndarray,

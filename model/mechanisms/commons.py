@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .jit import kernel, ufunc
+from model.numerics.jit import kernel, ufunc
 
 
 

@@ -11,17 +11,27 @@ from functools import cached_property, partial
 import mesa
 import numpy as np
 
-from . import (alliances, commons, common_enemy, contracts, encounters, instigation,
-               internal_power, mediation, movements, outcomes, structural_change, trust)
-from .agents import Group, Movement
-from .draws import StepDraws, draw_step
-from .faultlines import faultline_strength
-from .identities import domination_table, identity_codes, mean_domination
-from .metrics import COUNTERS, METRICS, compute_metrics
-from .parameters import ECONOMIC_AXES, NATURE_AXIS, ParameterError, Params, validate
-from .population import draw_population
-from .scenario import load_scenario
-from .state import State
+from model.analysis import components as alliances
+from model.mechanisms import commons
+from model.mechanisms import common_enemy
+from model.mechanisms import contracts
+from model.mechanisms import encounters
+from model.mechanisms import instigation
+from model.mechanisms import internal_power
+from model.mechanisms import mediation
+from model.mechanisms import movements
+from model.mechanisms import encounter_outcomes as outcomes
+from model.mechanisms import structural_change
+from model.mechanisms import trust
+from model.core.agents import Group, Movement
+from model.core.draws import StepDraws, draw_step
+from model.analysis.faultlines import faultline_strength
+from model.mechanisms.identities import domination_table, identity_codes, mean_domination
+from model.core.metrics import COUNTERS, METRICS, compute_metrics
+from model.core.parameters import ECONOMIC_AXES, NATURE_AXIS, ParameterError, Params, validate
+from model.core.population import draw_population
+from model.core.scenario import load_scenario
+from model.core.state import State
 
 
 def _metric(model: "AllianceModel", name: str):
@@ -31,9 +41,9 @@ def _metric(model: "AllianceModel", name: str):
 class AllianceModel(mesa.Model):
     """Alliance formation between people's groups (see docs/ODD.md).
 
-    Parameters are keyword arguments checked against ``model.parameters.SCHEMA``;
+    Parameters are keyword arguments checked against ``model.core.parameters.SCHEMA``;
     ``seed`` (or ``rng``) fixes every draw. ``scenario`` (a path or a loaded
-    ``model.scenario.Scenario``) replaces the random population with a hand-made one.
+    ``model.core.scenario.Scenario``) replaces the random population with a hand-made one.
     """
 
     def __init__(self, seed=None, rng=None, scenario=None, **params):
@@ -313,7 +323,7 @@ class AllianceModel(mesa.Model):
 
     @property
     def stable_alliance_formed(self) -> bool:
-        """Headline outcome: a stable alliance (see model.alliances) existed at some step."""
+        """Headline outcome: a stable alliance (see model.analysis.components) existed at some step."""
         return self.largest_stable_size > 0
 
     def run(self, steps: int) -> "AllianceModel":

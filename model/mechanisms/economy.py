@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .jit import kernel, ufunc
+from model.numerics.jit import kernel, ufunc
 
 
 @kernel

@@ -36,13 +36,13 @@ config.USING_SVML = False
 depend on the processor's vector width; the C library's do not (see model/libm.py)."""
 
 
-def cache_dir(sources: Path = Path(__file__).parent) -> Path:
-    """The cache folder for the kernel sources in ``sources`` (see the module docstring)."""
+def cache_dir(sources: Path = Path(__file__).parents[1]) -> Path:
+    """The cache folder for the kernel sources under ``sources`` (see the module docstring)."""
     digest = hashlib.sha256(numba.__version__.encode())
-    for path in sorted(sources.glob("*.py")):
+    for path in sorted(sources.rglob("*.py")):
         text = path.read_bytes()
-        if path.name == "jit.py" or b"from .jit import" in text:
-            digest.update(path.name.encode() + b"\0" + text)
+        if path.name == "jit.py" or b"numerics.jit import" in text:
+            digest.update(path.relative_to(sources).as_posix().encode() + b"\0" + text)
     root = os.environ.get("ALLIANCE_ABM_CACHE") or Path.home() / ".cache" / "alliance-abm"
     return Path(root) / f"numba-{digest.hexdigest()[:16]}"
 
