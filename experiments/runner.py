@@ -1,7 +1,7 @@
 """Running a plan: local processes or a Dask cluster, the same results either way.
 
-Each run is :func:`execute` on a :class:`Task` (plain, picklable): it builds the model with the
-run's seed, runs it, and returns a row (ids, seed, parameters, the spec's outcomes as floats,
+Each run is :func:`execute` on a :class:`Task` (plain, picklable): it calls the project's one run
+function, ``model.run.run``, with the run's parameters and seed, and returns a row (ids, seed, parameters, the spec's outcomes as floats,
 wall time of the model run, when and on which worker it started, error) and optionally its per-step metrics and the records of the spec's ``measure``. A run that raises is returned with its
 error text and NaN outcomes; the sweep goes on. :func:`run_sweep` sends the missing runs to a
 backend, writes completed runs in small atomic batches (see experiments.store) and shows a
@@ -50,10 +50,10 @@ WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
 
 def execute(task: Task) -> Result:
-    """Run one model; never raises for a model error (it is recorded in the row)."""
-    from model.core.model import AllianceModel
+    """Run one model through ``model.run.run``; never raises for a model error (it is
+    recorded in the row)."""
     from model.core.parameters import SCHEMA_BY_NAME
-    from model.run import metrics_table, outcomes
+    from model.run import run
 
     row: dict[str, Any] = {"run_id": task.run_id, "point": task.point,
                            "replicate": task.replicate, "seed": task.seed}
@@ -63,22 +63,19 @@ def execute(task: Task) -> Result:
     started_at = time.time()
     start = time.perf_counter()
     try:
-        model = AllianceModel(seed=task.seed, scenario=task.scenario, **task.params)
-        model.run(task.steps)
-        out = outcomes(model, task.outcomes)
+        measure = None
         if task.measure is not None:
             from .spec import load_measure
 
-            extra = dict(load_measure(task.measure)(model))
-            records = extra.pop("records", None)
-            if records is not None:
-                records = pd.DataFrame(records).reset_index(drop=True)
-                records.insert(0, "run_id", task.run_id)
-                tables["records"] = records
-            out.update(extra)
+            measure = load_measure(task.measure)
+        out = run(task.params, seed=task.seed, steps=task.steps, scenario=task.scenario,
+                  outcomes=task.outcomes, measure=measure, timeseries=task.timeseries)
         values = {o: float(out[o]) for o in task.outcomes}
+        if "records" in out:
+            tables["records"] = out["records"]
+            tables["records"].insert(0, "run_id", task.run_id)
         if task.timeseries:
-            series = metrics_table(model).astype(float).reset_index()
+            series = out["timeseries"].astype(float).reset_index()
             series.insert(0, "run_id", task.run_id)
             tables["timeseries"] = series
         error = None

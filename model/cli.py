@@ -105,7 +105,7 @@ def _run(args) -> int:
     from .plots import network_figure, timeseries_figure
     from model.core.model import AllianceModel
     from model.analysis.persistence import stability_summary
-    from .run import contracts_table, metrics_table, outcomes
+    from .run import contracts_table, metrics_table, outcomes_of
 
     if args.steps < 1:
         raise ParameterError(f"--steps = {args.steps} is not allowed: expected a positive integer")
@@ -121,7 +121,7 @@ def _run(args) -> int:
     table = metrics_table(model)
     title = (f"{model.params.n_groups} groups, seed {args.seed}"
              + (f", scenario {args.scenario}" if args.scenario else ""))
-    result = outcomes(model)
+    result = outcomes_of(model)
     summary = {"seed": args.seed, "steps": args.steps, "scenario": args.scenario,
                "parameters": dict(vars(model.params)), "outcomes": result,
                "stability": {k: _finite_or_none(v) for k, v in stability_summary(model).items()}}

@@ -1,13 +1,13 @@
 """One run as a function: parameters and seed in, metrics and outcomes out.
 
 ``run`` is a plain, picklable function so a sweep engine can ship it to another process or
-machine (the EMA workbench convention).
+machine (the EMA workbench convention); the experiments' sweep engine calls it for every run.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -16,12 +16,50 @@ from model.core.model import AllianceModel
 from model.analysis.persistence import stability_summary
 
 
-def run(params: dict[str, Any] | None = None, seed: int = 0, steps: int = 500,
-        scenario=None) -> dict[str, Any]:
-    """Run the model and return its headline outcomes (see docs/ODD.md, Observation)."""
+def run(params: Mapping[str, Any] | None = None, /, *, seed: int = 0, steps: int = 500,
+        scenario=None, outcomes: Sequence[str] | None = None,
+        measure: Callable[[AllianceModel], Mapping[str, Any]] | None = None,
+        timeseries: bool = False, **more: Any) -> dict[str, Any]:
+    """Run the model once and return its outcomes: the one run function of the project.
+
+    Parameters may come as a mapping, as keywords, or both (keywords win), so the same
+    function serves ``run({"n_groups": 60}, seed=3)``, a sweep engine, and EMA workbench's
+    ``Model("alliance", function=run)``, which calls ``run(**experiment)``.
+
+    Parameters
+    ----------
+    params : mapping, optional
+        Parameter values by schema name (``model.core.parameters.SCHEMA``).
+    seed, steps, scenario
+        The random seed, the number of steps, and a scenario file or name (optional).
+    outcomes : sequence of str, optional
+        Only these of ``RUN_OUTCOMES`` and ``final_<metric>`` are needed (the others may be
+        skipped where they cost time); default all.
+    measure : callable, optional
+        ``measure(model)`` after the run returns more outcomes; a ``"records"`` entry (rows
+        of a table) is returned as a DataFrame under ``"records"``.
+    timeseries : bool
+        Also return the collected metrics (:func:`metrics_table`) under ``"timeseries"``.
+    **more
+        Further parameter values by name.
+
+    Returns
+    -------
+    dict
+        Outcome name -> value (see docs/ODD.md, Observation), and ``wall_time`` in seconds.
+    """
     start = time.perf_counter()
-    model = AllianceModel(seed=seed, scenario=scenario, **(params or {})).run(steps)
-    out = outcomes(model)
+    values = {**(params or {}), **more}
+    model = AllianceModel(seed=seed, scenario=scenario, **values).run(steps)
+    out = outcomes_of(model, outcomes)
+    if measure is not None:
+        extra = dict(measure(model))
+        records = extra.pop("records", None)
+        out.update(extra)
+        if records is not None:
+            out["records"] = pd.DataFrame(records).reset_index(drop=True)
+    if timeseries:
+        out["timeseries"] = metrics_table(model)
     out["wall_time"] = time.perf_counter() - start
     return out
 
@@ -33,7 +71,7 @@ RUN_OUTCOMES = ("stable_alliance_formed", "largest_stable_alliance_groups",
 """Headline outcomes of a run, besides ``final_<metric>`` for every metric and wall time."""
 
 
-def outcomes(model: AllianceModel, names=None) -> dict[str, Any]:
+def outcomes_of(model: AllianceModel, names: Sequence[str] | None = None) -> dict[str, Any]:
     """Headline outcomes of a finished run (keys: RUN_OUTCOMES and final_<metric>).
 
     Alliance lifetimes come from model.analysis.persistence: the Kaplan-Meier median (inf when more

@@ -72,15 +72,15 @@ def test_run_outcomes_have_the_declared_keys():
 
 
 def test_outcomes_asked_for_by_name_equal_the_full_set():
-    from model.run import outcomes
+    from model.run import outcomes_of
 
     model = AllianceModel(seed=4, n_groups=20).run(40)
-    full = outcomes(model)
+    full = outcomes_of(model)
     for names in (("faultline_strength",), ("median_alliance_lifetime", "contracts_signed"),
                   ("final_hostility",)):
-        some = outcomes(model, names)
+        some = outcomes_of(model, names)
         assert all(np.array_equal(some[n], full[n], equal_nan=True) for n in names)
-    assert "faultline_strength" not in outcomes(model, ("contracts_signed",))
+    assert "faultline_strength" not in outcomes_of(model, ("contracts_signed",))
 
 
 @pytest.mark.parametrize("steps", [0, 30])
@@ -90,3 +90,43 @@ def test_metrics_are_plain_python_numbers(steps):
     model = AllianceModel(seed=2, n_groups=30).run(steps)
     assert set(model.metrics) == set(METRICS)
     assert {type(v) for v in model.metrics.values()} <= {int, float}
+
+
+def test_run_takes_parameters_as_a_mapping_as_keywords_or_both():
+    from model.run import run
+
+    by_dict = run({"n_groups": 15, "mediation_capacity": 0.5}, seed=3, steps=25)
+    by_keywords = run(n_groups=15, mediation_capacity=0.5, seed=3, steps=25)
+    mixed = run({"n_groups": 15, "mediation_capacity": 0.1}, mediation_capacity=0.5, seed=3, steps=25)
+    for other in (by_keywords, mixed):
+        assert all(np.array_equal(by_dict[k], other[k], equal_nan=True)
+                   for k in by_dict if k != "wall_time")
+    assert run(n_groups=15, seed=4, steps=25)["final_mean_trust"] != by_dict["final_mean_trust"]
+
+
+def test_run_returns_a_measure_and_the_time_series_when_asked():
+    from model.run import run
+
+    def measure(model):
+        return {"groups": model.state.n, "records": [{"g": g} for g in range(model.state.n)]}
+
+    out = run(n_groups=12, seed=1, steps=10, outcomes=("contracts_signed",), measure=measure,
+              timeseries=True)
+    assert out["groups"] == 12 and list(out["records"]["g"]) == list(range(12))
+    assert list(out["timeseries"].index) == list(range(11))
+
+
+def test_run_is_an_ema_workbench_model_function():
+    """EMA workbench calls ``function(**experiment)``: ``run`` is given to it as it is."""
+    ema = pytest.importorskip("ema_workbench", reason="ema_workbench (a dev dependency) is not installed")
+    from model.run import run
+
+    alliance = ema.Model("alliance", function=run)
+    alliance.uncertainties = [ema.RealParameter("mediation_capacity", 0.1, 0.6)]
+    alliance.constants = [ema.Constant("n_groups", 15), ema.Constant("steps", 20)]
+    alliance.outcomes = [ema.ScalarOutcome("contracts_signed"), ema.ScalarOutcome("final_mean_trust")]
+    experiments, outcomes = ema.perform_experiments(alliance, scenarios=3)
+    assert len(experiments) == 3 and len(outcomes["contracts_signed"]) == 3
+    first = experiments.iloc[0]
+    direct = run(mediation_capacity=float(first["mediation_capacity"]), n_groups=15, steps=20)
+    assert outcomes["final_mean_trust"][0] == direct["final_mean_trust"]

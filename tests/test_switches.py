@@ -180,7 +180,7 @@ def test_backlash_closes_groups_at_first_contact():
 
 
 def test_structural_change_makes_renewal_possible_across_domination():
-    from model.run import outcomes
+    from model.run import outcomes_of as outcomes
 
     def renewal(**kw):
         return np.mean([outcomes(AllianceModel(seed=s, **{**BASE, "collect_every": 200, **kw}).run(200))
@@ -208,7 +208,7 @@ def test_contracts_make_alliances():
 
 
 def test_economic_interdependence_makes_renewal_easier():
-    from model.run import outcomes
+    from model.run import outcomes_of as outcomes
 
     kw = dict(renewal_threshold=0.6, interdependence_weight=2.0, interdependence_rate=0.2)
 
