@@ -35,7 +35,11 @@ __all__ = sorted(_PUBLIC)
 def __getattr__(name: str):
     """Import a public name from its module the first time it is asked for (PEP 562)."""
     if name in _PUBLIC:
-        return getattr(importlib.import_module(_PUBLIC[name]), name)
+        try:
+            module = importlib.import_module(_PUBLIC[name])
+        except AttributeError as err:  # else Python reports it as "cannot import name"
+            raise ImportError(f"importing {_PUBLIC[name]} failed: {err}") from err
+        return getattr(module, name)
     raise AttributeError(f"module 'model' has no attribute {name!r}")
 
 

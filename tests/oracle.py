@@ -33,6 +33,8 @@ TIE_PRESENT = 0.2     # a movement tie counts as present above this strength
 COUNTERS = ("encounters", "mediated", "virtuous", "hostile", "neutral",
             "signed", "renewed", "lapsed")
 """Event counts kept like the model's (summed over all steps here, never reset)."""
+EDITED = ("mit_ab", "mit_ba", "interdependence", "renewals", "first_renewal", "due", "ended")
+"""Contract columns the oracle changes by hand (through ``Contracts.edit``)."""
 EVENTS = ("domination_fallback", "contact_fallback", "first_meetings", "backlash",
           "instigation_targeted", "mitigated", "lapsed_pair_kept_out")
 """Extra diagnostics, so a test can check that a comparison exercised a code path."""
@@ -395,6 +397,7 @@ class Oracle:
     def update_contracts(self, pairs, outcome, t: int, enemy: float) -> None:
         p, s = self.params, self.state
         c = s.contracts
+        w = dict(zip(EDITED, c.edit(*EDITED)))  # writable history columns
         trust = s.trust
         active = self.active_contracts()
         for x in active:
@@ -402,9 +405,9 @@ class Oracle:
             if p.enable_structural_change:
                 self.events["mitigated"] += int(c.dom_ab[x] > 0) + int(c.dom_ba[x] > 0)
                 if c.dom_ab[x] > 0:
-                    c.mit_ab[x] = c.mit_ab[x] + p.mitigation_rate * float(s.openness[a]) * (1.0 - c.mit_ab[x])
+                    w["mit_ab"][x] = c.mit_ab[x] + p.mitigation_rate * float(s.openness[a]) * (1.0 - c.mit_ab[x])
                 if c.dom_ba[x] > 0:
-                    c.mit_ba[x] = c.mit_ba[x] + p.mitigation_rate * float(s.openness[b]) * (1.0 - c.mit_ba[x])
+                    w["mit_ba"][x] = c.mit_ba[x] + p.mitigation_rate * float(s.openness[b]) * (1.0 - c.mit_ba[x])
             if p.enable_lip_service:
                 # The dominated party's trust in the dominant one erodes, never below -1.
                 trust[b, a] = max(float(trust[b, a]) - p.lip_service_rate * c.dom_ab[x] * (1.0 - c.mit_ab[x]), -1.0)
@@ -413,7 +416,7 @@ class Oracle:
         if p.enable_economic_articulation:
             for x in active:
                 comp = float(c.complementarity[x])
-                c.interdependence[x] = (c.interdependence[x]
+                w["interdependence"][x] = (c.interdependence[x]
                                         + p.interdependence_rate * comp * (1.0 - c.interdependence[x]))
             for x in active:
                 gain[int(c.a[x])] += p.economic_gain * float(c.complementarity[x])
@@ -436,13 +439,13 @@ class Oracle:
         for x, ok in zip(due, decisions):
             a, b = int(c.a[x]), int(c.b[x])
             if ok:
-                c.renewals[x] += 1
+                w["renewals"][x] += 1
                 if c.first_renewal[x] < 0:
-                    c.first_renewal[x] = t
-                c.due[x] = t + p.contract_term
+                    w["first_renewal"][x] = t
+                w["due"][x] = t + p.contract_term
                 self.counts["renewed"] += 1
             else:
-                c.ended[x] = t
+                w["ended"][x] = t
                 trust[a, b] = float(trust[a, b]) - p.lapse_cost * (1.0 + float(trust[a, b]))
                 trust[b, a] = float(trust[b, a]) - p.lapse_cost * (1.0 + float(trust[b, a]))
                 self.counts["lapsed"] += 1

@@ -177,17 +177,47 @@ def test_model_labels_match_components_recomputed_every_step(seed):
     assert lapsed > 20  # contracts did end, forest ones among them
 
 
-def test_contracts_report_what_ended_and_when_that_is_unknown():
-    from model.core.state import Contracts
+def test_contracts_report_what_changed_and_when_what_ended_is_unknown():
+    from model.core.contract_store import Contracts
 
     c = Contracts(5)
+    assert not c.take_changes().any
     c.add(a=np.array([0, 1, 2]), b=np.array([1, 2, 3]), first_renewal=np.full(3, -1),
           ended=np.full(3, -1))
-    assert c.take_ended().tolist() == []
+    changes = c.take_changes()
+    assert changes.any and not changes.renewed and changes.ended.tolist() == []
+    c.renew(np.array([1]), t=2, due=6)
+    changes = c.take_changes()
+    assert changes.renewed and not changes.any and changes.first_renewed.tolist() == [1]
+    c.renew(np.array([1]), t=6, due=10)  # a second renewal is no news for stable alliances
+    assert not c.take_changes().renewed
     c.end(np.array([2, 0]), t=3)
-    assert sorted(c.take_ended().tolist()) == [0, 2] and c.take_ended().tolist() == []
+    changes = c.take_changes()
+    assert sorted(changes.ended.tolist()) == [0, 2] and changes.any and not changes.renewed
+    c.end(np.array([1]), t=12)
+    assert c.take_changes().renewed  # a renewed contract ended
     c.reindex()
-    assert c.take_ended() is None and c.take_ended().tolist() == []
+    changes = c.take_changes()
+    assert changes.ended is None and changes.any and changes.renewed
+    assert c.take_changes().ended.tolist() == []
+
+
+def test_reading_the_contract_history_changes_nothing_and_edits_are_explicit():
+    from model.core.contract_store import Contracts
+
+    c = Contracts(4)
+    c.add(a=np.array([0, 1]), b=np.array([1, 2]), first_renewal=np.full(2, -1),
+          ended=np.full(2, -1))
+    c.take_changes()
+    c.live("mit_ab")[0] = 0.4  # the step writes the live columns
+    assert c.mit_ab.tolist() == [0.4, 0.0]  # the history shows them
+    with pytest.raises(ValueError):
+        c.mit_ab[1] = 0.5  # the history is read-only
+    assert not c.take_changes().any  # reading rebuilt nothing
+    (mit_ab,) = c.edit("mit_ab")
+    mit_ab[1] = 0.5
+    assert c.live("mit_ab").tolist() == [0.4, 0.5]  # an edit reaches the step
+    assert c.take_changes().ended is None  # after a rebuild, what ended is unknown
 
 
 def test_forest_intact_unless_a_forest_edge_ended_or_what_ended_is_unknown():

@@ -14,10 +14,12 @@ from model.mechanisms import movements
 from model.mechanisms import encounter_outcomes as outcomes
 from model.mechanisms import structural_change
 from model.mechanisms import trust
+from model.mechanisms import economy
 from model.mechanisms.contracts import pair_terms, renewal_ok
 from model.core.parameters import validate
 
 P = validate()
+RATES = (P.opening_rate, P.rally_rate, P.backlash_rate)
 
 
 def test_hostile_contact_moves_trust_further_than_virtuous_contact():
@@ -51,7 +53,7 @@ def test_secondary_transfer_generalises_contact_to_the_partners_categories():
                                 np.array([0.5]), 0.4)
     assert attitudes[0].tolist() == [0.0, 0.2, 0.0, 0.0]
     # a group 0 never met, in category 1, is now expected to be more trustworthy
-    exp = outcomes.expected_trust(attitudes, np.array([[0, 2], [1, 3]]), np.array([0]), np.array([1]))
+    exp = trust.expected_trust(attitudes, np.array([[0, 2], [1, 3]]), np.array([0]), np.array([1]))
     assert exp[0] == pytest.approx(0.1)
 
 
@@ -59,7 +61,7 @@ def test_virtuous_contact_strengthens_the_open_faction_and_hostile_contact_hardl
     o = np.array([0.3, 0.3, 0.3, 0.3])
     i, j = np.array([0, 2]), np.array([1, 3])
     change = internal_power.openness_changes(
-        o, i, j, np.array([outcomes.VIRTUOUS, outcomes.HOSTILE]), np.array([False, False]), P, True, True)
+        o, i, j, np.array([outcomes.VIRTUOUS, outcomes.HOSTILE]), np.array([False, False]), *RATES)
     assert change[0] > 0 and change[1] > 0 and change[2] < 0 and change[3] < 0
 
 
@@ -67,10 +69,10 @@ def test_backlash_hits_hardliner_led_groups_at_a_neutral_first_meeting_only():
     o = np.array([0.2, 0.7, 0.2, 0.7])
     neutral = np.array([outcomes.NEUTRAL, outcomes.NEUTRAL])
     first = internal_power.openness_changes(o, np.array([0, 2]), np.array([1, 3]), neutral,
-                                            np.array([True, False]), P, True, True)
+                                            np.array([True, False]), *RATES)
     assert first[0] < 0 and first[1] == 0 and first[2] == 0 and first[3] == 0
     off = internal_power.openness_changes(o, np.array([0]), np.array([1]), neutral[:1],
-                                          np.array([True]), P, True, False)
+                                          np.array([True]), P.opening_rate, P.rally_rate, 0.0)
     assert np.all(off == 0)
 
 
@@ -118,63 +120,67 @@ def test_mediation_needs_movements_rooted_in_both_or_tied_movements():
 
 
 def test_outcome_probabilities_move_with_context():
-    base = dict(openness_i=np.array(0.5), openness_j=np.array(0.5), mean_trust=np.array(0.0),
-                dom_sym=np.array(0.2), similarity=np.array(0.0), p=P)
-    pv = outcomes.virtuous_probability(**base)
-    assert outcomes.virtuous_probability(**{**base, "openness_i": np.array(0.9)}) > pv
-    assert outcomes.virtuous_probability(**{**base, "dom_sym": np.array(0.8)}) < pv
-    ph = outcomes.hostile_probability(0.2, 0.0, 0.2, 0.0, P)
-    assert outcomes.hostile_probability(0.8, 0.0, 0.2, 0.0, P) > ph
-    assert outcomes.hostile_probability(0.2, 0.5, 0.2, 0.0, P) > ph
-    assert outcomes.hostile_probability(0.2, 0.0, 0.2, 0.6, P) < ph
+    weights = (P.virtuous_base, P.openness_weight, P.trust_weight, P.bond, P.domination_weight,
+               P.cultural_similarity_weight)
+
+    def pv(o_i=0.5, o_j=0.5, mean_trust=0.0, domination=0.2, similarity=0.0):
+        return outcomes.virtuous_probability(o_i, o_j, mean_trust, domination, similarity, *weights)
+
+    assert pv(o_i=0.9) > pv() and pv(domination=0.8) < pv() and pv(mean_trust=0.5) > pv()
+    assert pv(similarity=1.0) > pv()
+    odds = (P.hostility_base, P.instigation_weight, P.scarcity_weight, P.domination_weight,
+            P.trust_weight)
+    ph = outcomes.hostile_probability(0.2, 0.0, 0.2, 0.0, *odds)
+    assert outcomes.hostile_probability(0.8, 0.0, 0.2, 0.0, *odds) > ph
+    assert outcomes.hostile_probability(0.2, 0.5, 0.2, 0.0, *odds) > ph
+    assert outcomes.hostile_probability(0.2, 0.0, 0.2, 0.6, *odds) < ph
     codes = outcomes.classify(np.array([True, True, False, False]), np.full(4, 0.5), np.full(4, 0.5),
                               np.array([0.1, 0.9, 0.1, 0.9]))
     assert codes.tolist() == [1, 0, -1, 0]
 
 
 def test_open_dominant_party_mitigates_its_domination_and_closed_one_does_not():
-    mit = structural_change.mitigate(np.zeros(3), np.array([0.5, 0.5, 0.0]),
-                                     np.array([0.0, 0.8, 0.8]), 0.1)
-    assert mit.tolist() == pytest.approx([0.0, 0.08, 0.0])  # closed; open; nothing to mitigate
-    assert structural_change.mitigate(np.array([0.5]), np.array([0.5]), np.array([1.0]), 0.1)[0] \
-        == pytest.approx(0.55)
+    a, b = np.array([0, 0, 1]), np.array([1, 2, 2])
+    dom_ab, dom_ba = np.array([0.5, 0.5, 0.0]), np.array([0.0, 0.3, 0.0])
+    mit_ab, mit_ba = np.zeros(3), np.zeros(3)
+    openness = np.array([0.8, 0.0, 0.5])
+    structural_change.mitigate(a, b, dom_ab, dom_ba, mit_ab, mit_ba, openness, 0.1)
+    assert mit_ab.tolist() == pytest.approx([0.08, 0.08, 0.0])  # open party 0; nothing to mitigate
+    assert mit_ba.tolist() == pytest.approx([0.0, 0.05, 0.0])  # party 2 (o = 0.5) over party 0
+    closed = np.zeros(3)
+    structural_change.mitigate(a, b, dom_ab, dom_ba, closed, np.zeros(3), np.zeros(3), 0.1)
+    assert not closed.any()  # a closed dominant party mitigates nothing
+    again = np.array([0.5])
+    structural_change.mitigate(a[:1], b[:1], dom_ab[:1], dom_ba[:1], again, np.zeros(1),
+                               np.array([1.0, 0.0]), 0.1)
+    assert again[0] == pytest.approx(0.55)
 
 
 def test_unmitigated_domination_erodes_the_dominated_partys_trust():
-    loss = structural_change.lip_service(np.array([0.5, 0.5, 0.0]), np.array([0.0, 1.0, 0.0]), 0.1)
-    assert loss.tolist() == pytest.approx([0.05, 0.0, 0.0])
     tr = np.zeros((2, 2))
-    one = dict(a=np.array([0]), b=np.array([1]), dom_ab=np.array([0.5]), dom_ba=np.array([0.0]),
-               mit_ab=np.array([0.0]), mit_ba=np.array([0.0]), complementarity=np.array([1.0]),
-               interdependence=np.array([0.0]), due=np.array([9]), openness=np.array([0.0, 0.0]),
-               trust=tr, resources=np.ones(2), t=1, structural=False, lip=True, economic=False,
-               mitigation_rate=0.1, lip_service_rate=0.1, interdependence_rate=0.1,
-               economic_gain=0.05, resource_decay=0.0)
-    resources, due = contracts.upkeep(**one)
+    one = (tr, np.array([0]), np.array([1]), np.array([0.5]), np.array([0.0]), np.array([0.0]),
+           np.array([0.0]), 0.1)
+    structural_change.lip_service(*one)
     assert tr[1, 0] == pytest.approx(-0.05) and tr[0, 1] == 0.0  # only the dominated party
-    assert resources.tolist() == [1.0, 1.0] and len(due) == 0
     tr[1, 0] = -0.99
-    contracts.upkeep(**one)
+    structural_change.lip_service(*one)
     assert tr[1, 0] == -1.0  # never below -1
-    contracts.upkeep(**{**one, "lip": False})
-    assert tr[1, 0] == -1.0 and tr[0, 1] == 0.0
+    mitigated = (tr, np.array([0]), np.array([1]), np.array([0.5]), np.array([0.0]),
+                 np.array([1.0]), np.array([0.0]), 0.1)
+    tr[1, 0] = 0.2
+    structural_change.lip_service(*mitigated)
+    assert tr[1, 0] == 0.2  # fully mitigated domination costs no trust
 
 
-def test_contract_upkeep_mitigates_builds_interdependence_and_finds_the_due():
-    tr = np.zeros((3, 3))
-    cols = dict(a=np.array([0, 1]), b=np.array([1, 2]), dom_ab=np.array([0.5, 0.0]),
-                dom_ba=np.array([0.0, 0.5]), mit_ab=np.zeros(2), mit_ba=np.zeros(2),
-                complementarity=np.array([1.0, 0.0]), interdependence=np.zeros(2),
-                due=np.array([5, 4]))
-    resources, due = contracts.upkeep(
-        **cols, openness=np.array([0.8, 0.0, 0.5]), trust=tr, resources=np.ones(3), t=4,
-        structural=True, lip=False, economic=True, mitigation_rate=0.1, lip_service_rate=0.1,
-        interdependence_rate=0.1, economic_gain=0.05, resource_decay=0.5)
-    assert cols["mit_ab"].tolist() == pytest.approx([0.08, 0.0])  # open dominant party 0
-    assert cols["mit_ba"].tolist() == pytest.approx([0.0, 0.05])  # party 2 dominates party 1
-    assert cols["interdependence"].tolist() == pytest.approx([0.1, 0.0])
-    assert resources.tolist() == pytest.approx([1.05 * 0.5, 1.05 * 0.5, 0.5])
-    assert due.tolist() == [1] and not tr.any()
+def test_contracts_due_now_are_found_in_id_order():
+    assert contracts.due(np.array([5, 4, 4, 7]), 4).tolist() == [1, 2]
+    assert contracts.due(np.zeros(0, dtype=np.int64), 4).tolist() == []
+
+
+def test_a_lapse_costs_both_parties_trust():
+    tr = np.array([[0.0, 0.5], [-0.5, 0.0]])
+    contracts.lapse_penalty(tr, np.array([0]), np.array([1]), 0.1)
+    assert tr[0, 1] == pytest.approx(0.5 - 0.1 * 1.5) and tr[1, 0] == pytest.approx(-0.5 - 0.1 * 0.5)
 
 
 def test_renewal_needs_trust_and_mitigated_domination():
@@ -184,7 +190,7 @@ def test_renewal_needs_trust_and_mitigated_domination():
                  dom_ab=np.array([0.05, 0.4, 0.0, 0.0]), dom_ba=np.zeros(4), mit_ab=np.zeros(4),
                  mit_ba=np.zeros(4), interdependence=np.zeros(4),
                  shares_enemy=np.array([False, False, False, True]), trust=tr,
-                 renewal_threshold=0.2, interdependence_weight=0.5, max_residual=0.1)
+                 renewal_threshold=0.2, interdependence_weight=0.5, renewal_max_domination=0.1)
     ok = renewal_ok(np.arange(3), enemy_relief=0.0, **three)
     assert ok.tolist() == [True, False, False]  # renews; too much domination; too little trust
     assert renewal_ok(np.array([2]), enemy_relief=0.15, **three).tolist() == [False]
@@ -194,11 +200,15 @@ def test_renewal_needs_trust_and_mitigated_domination():
 
 
 def test_economic_articulation_rewards_complementary_allies():
-    from model.mechanisms.economy import gains, interdependence
-
     comp = np.array([1.0, 0.0])
-    assert gains(3, np.array([0, 1]), np.array([1, 2]), comp, 0.05).tolist() == pytest.approx([0.05, 0.05, 0.0])
-    assert interdependence(np.zeros(2), comp, 0.1).tolist() == pytest.approx([0.1, 0.0])
+    assert economy.gains(3, np.array([0, 1]), np.array([1, 2]), comp, 0.05).tolist() \
+        == pytest.approx([0.05, 0.05, 0.0])
+    inter = np.zeros(2)
+    economy.grow_interdependence(inter, comp, 0.1)
+    assert inter.tolist() == pytest.approx([0.1, 0.0])
+    economy.grow_interdependence(inter, comp, 0.1)
+    assert inter.tolist() == pytest.approx([0.19, 0.0])  # saturating toward 1
+    assert economy.consume(np.array([2.0, 1.0]), 0.25).tolist() == [1.5, 0.75]
 
 
 def test_pair_terms_read_complementarity_enemy_and_nature_voice():
@@ -211,11 +221,16 @@ def test_pair_terms_read_complementarity_enemy_and_nature_voice():
 
 
 def test_enemy_schedules():
-    f = common_enemy.enemy_salience
-    assert f("constant", 0.7, 10, 5.0, 3, 500) == 0.7
-    assert f("fading", 0.7, 10, 5.0, 3, 9) == 0.7
-    assert f("fading", 0.7, 10, 5.0, 3, 15) == pytest.approx(0.7 * np.exp(-1))
-    assert [f("pulse", 1.0, 10, 5.0, 3, t) for t in (9, 10, 12, 13)] == [0, 1, 1, 0]
+    f = common_enemy.salience_at
+    assert f(500, "constant", 0.7, 10, 5.0, 3) == 0.7
+    assert f(9, "fading", 0.7, 10, 5.0, 3) == 0.7
+    assert f(15, "fading", 0.7, 10, 5.0, 3) == pytest.approx(0.7 * np.exp(-1))
+    assert [f(t, "pulse", 1.0, 10, 5.0, 3) for t in (9, 10, 12, 13)] == [0, 1, 1, 0]
+
+
+def test_harvest_turns_extraction_into_resources():
+    out = commons.harvest(np.array([1.0, 2.0]), np.array([0.1, 0.0]), 0.5, 4.0)
+    assert out.tolist() == pytest.approx([1.2, 2.0])
 
 
 def test_commons_regrow_logistically_and_never_go_negative():
@@ -297,15 +312,15 @@ def test_charter_coverage_counts_axes_bridged_by_active_contracts():
 
 
 def test_pair_trusts_reads_both_directions_remembered_or_expected():
-    trust = np.array([[0.0, 0.4, 0.0], [-0.3, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    tr = np.array([[0.0, 0.4, 0.0], [-0.3, 0.0, 0.0], [0.0, 0.0, 0.0]])
     met = np.array([[False, True, False], [True, False, False], [False, False, False]])
     attitudes = np.array([[0.2, -0.6, 0.8, 0.0]] * 3)
     categories = np.array([[0, 2], [1, 3], [1, 2]])
     i, j = np.array([0, 0, 2]), np.array([1, 2, 1])
-    t_ij, t_ji = outcomes.pair_trusts(trust, met, attitudes, categories, i, j)
+    t_ij, t_ji = trust.pair_trusts(tr, met, attitudes, categories, i, j)
     assert t_ij.tolist() == [0.4, (-0.6 + 0.8) / 2, (-0.6 + 0.0) / 2]
     assert t_ji.tolist() == [-0.3, (0.2 + 0.8) / 2, (-0.6 + 0.8) / 2]
-    assert np.array_equal(t_ji, outcomes.pair_trust(trust, met, attitudes, categories, j, i))
+    assert np.array_equal(t_ji, trust.pair_trust(tr, met, attitudes, categories, j, i))
 
 
 def test_encounter_modes_split_the_unit_interval_by_the_biases():

@@ -5,7 +5,7 @@ import pytest
 
 from model.analysis.landscape import energy, nash_stability
 from model.core.model import AllianceModel
-from model.mechanisms.encounter_outcomes import pair_trust
+from model.mechanisms.trust import pair_trust
 from model.core.propensity import effective_domination, full_trust, model_propensity
 
 

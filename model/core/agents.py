@@ -9,7 +9,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from model.mechanisms.encounter_outcomes import pair_trust
+from model.mechanisms.trust import pair_trust
 
 
 class Group(mesa.Agent):

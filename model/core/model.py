@@ -1,7 +1,8 @@
 """AllianceModel: wires the mechanisms into one readable step (ODD: Process overview).
 
-Every mechanism is a pure function over the state arrays (model/*.py); this module only
-orders them, passes the step's random draws in, and records what happened.
+Every mechanism is a pure function of arrays in ``model/mechanisms/``; this module only
+orders them, hands them the state, the step's random draws and the parameters they use
+(by their schema names), decides which are switched on, and records what happened.
 """
 
 from __future__ import annotations
@@ -11,30 +12,23 @@ from functools import cached_property, partial
 import mesa
 import numpy as np
 
-from model.analysis import components as alliances
-from model.mechanisms import commons
-from model.mechanisms import common_enemy
-from model.mechanisms import contracts
-from model.mechanisms import encounters
-from model.mechanisms import instigation
-from model.mechanisms import internal_power
-from model.mechanisms import mediation
-from model.mechanisms import movements
-from model.mechanisms import encounter_outcomes as outcomes
-from model.mechanisms import structural_change
-from model.mechanisms import trust
-from model.core.agents import Group, Movement
-from model.core.draws import StepDraws, draw_step
 from model.analysis.faultlines import faultline_strength
-from model.mechanisms.identities import domination_table, identity_codes, mean_domination
+from model.core.agents import Group, Movement
+from model.core.alliances import AllianceTracker
+from model.core.draws import StepDraws, draw_step
 from model.core.metrics import COUNTERS, METRICS, compute_metrics
 from model.core.parameters import ECONOMIC_AXES, NATURE_AXIS, ParameterError, Params, validate
 from model.core.population import draw_population
 from model.core.scenario import load_scenario
 from model.core.state import State
+from model.mechanisms import (common_enemy, commons, contracts, economy, encounter_outcomes,
+                              encounters, instigation, internal_power, mediation, movements,
+                              structural_change, trust)
+from model.mechanisms.identities import domination_table, identity_codes, mean_domination
 
 
 def _metric(model: "AllianceModel", name: str):
+    """One metric of the last collection (a model reporter of the DataCollector)."""
     return model.metrics[name]
 
 
@@ -75,13 +69,7 @@ class AllianceModel(mesa.Model):
         self._counts = dict.fromkeys(COUNTERS, 0)
         self._counted_steps = 0
         s.enemy = self.enemy_salience(0)
-        self.largest_stable_size = 0
-        self.largest_stable_share = 0.0
-        self._alliance_version = s.contracts.version
-        self._stable_version = s.contracts.renewed_version
-        self._size_seen = 0  # contracts signed when alliances were last updated
-        self._roots = self._stable_roots = None  # component roots the labels were made from
-        self._forest = self._stable_forest = np.zeros(0, dtype=np.int64)  # their spanning forests' contract ids
+        self.alliances = AllianceTracker()
         self.groups = [Group(self, i) for i in range(s.n)]
         self.movements = [Movement(self, m) for m in range(s.m)]
         self._base_domination = mean_domination(s.sides, s.salience, s.sizes)
@@ -116,13 +104,15 @@ class AllianceModel(mesa.Model):
 
     # -- mechanisms, in step order --------------------------------------------------
     def enemy_salience(self, t: int) -> float:
+        """The common enemy's salience at step t (0 with the mechanism off)."""
         p = self.params
         if not p.enable_common_enemy:
             return 0.0
-        return common_enemy.enemy_salience(p.enemy_schedule, p.enemy_salience, p.enemy_onset,
-                                           p.enemy_fade_time, p.enemy_duration, t)
+        return common_enemy.salience_at(t, p.enemy_schedule, p.enemy_salience, p.enemy_onset,
+                                        p.enemy_fade_time, p.enemy_duration)
 
     def sample_encounters(self, d: StepDraws) -> tuple[np.ndarray, np.ndarray]:
+        """Who meets whom this step (initiators, partners), remembered as contacts."""
         p, s = self.params, self.state
         if p.enable_encounter_bias:
             modes = encounters.encounter_modes(d.mode, p.domination_bias, p.contact_bias)
@@ -134,6 +124,7 @@ class AllianceModel(mesa.Model):
         return i, j
 
     def mediate(self, i, j, u) -> np.ndarray:
+        """Which encounters movements mediate."""
         p, s = self.params, self.state
         if not p.enable_mediation or s.m == 0:
             return np.zeros(len(i), dtype=bool)
@@ -141,30 +132,40 @@ class AllianceModel(mesa.Model):
         return u < mediation.mediation_probability(strength, p.mediation_reach)
 
     def judge(self, i, j, mediated, u):
-        """Context and outcome of each encounter, from the start-of-step state."""
+        """Context and outcome of each encounter, from the start-of-step state; also the
+        trust each side brought to it."""
         p, s = self.params, self.state
-        t_ij, t_ji = outcomes.pair_trusts(s.trust, s.met, s.attitudes, s.categories, i, j)
-        dom_sym = self.effective_domination(i, j)
+        t_ij, t_ji = trust.pair_trusts(s.trust, s.met, s.attitudes, s.categories, i, j)
+        domination = self.effective_domination(i, j)
         mean_trust = 0.5 * (t_ij + t_ji)
-        p_v = outcomes.virtuous_probability(s.openness[i], s.openness[j], mean_trust, dom_sym,
-                                            outcomes.cultural_similarity(s.traits, i, j), p)
+        similarity = encounter_outcomes.cultural_similarity(s.traits, i, j)
+        p_v = encounter_outcomes.virtuous_probability(
+            s.openness[i], s.openness[j], mean_trust, domination, similarity, p.virtuous_base,
+            p.openness_weight, p.trust_weight, p.bond, p.domination_weight,
+            p.cultural_similarity_weight)
         pressure = self.instigation_pressure(i, j) if p.enable_instigation else np.zeros(len(i))
         scarcity = commons.scarcity(s.commons) if p.enable_commons else 0.0
-        p_h = outcomes.hostile_probability(pressure, scarcity, dom_sym, mean_trust, p)
-        return outcomes.classify(mediated, p_v, p_h, u), t_ij, t_ji
+        p_h = encounter_outcomes.hostile_probability(
+            pressure, scarcity, domination, mean_trust, p.hostility_base, p.instigation_weight,
+            p.scarcity_weight, p.domination_weight, p.trust_weight)
+        return encounter_outcomes.classify(mediated, p_v, p_h, u), t_ij, t_ji
 
     def effective_domination(self, i, j) -> np.ndarray:
         """D_ij + D_ji, each reduced by the mitigation of their active contract, if any."""
         c = self.state.contracts
+        party_a, mit_ab, mit_ba = c.live_columns("a", "mit_ab", "mit_ba")
         return structural_change.effective_domination(
-            i, j, self._codes, self._dom_table, c.lookup(i, j), c.active_ids, c.live("a"),
-            c.live("mit_ab"), c.live("mit_ba"))
+            i, j, self._codes, self._dom_table, c.lookup(i, j), c.active_ids, party_a, mit_ab,
+            mit_ba)
 
     def instigation_pressure(self, i, j) -> np.ndarray:
+        """Divide-and-rule pressure on each encounter."""
         p, s = self.params, self.state
-        return instigation.instigation_pressure(i, j, s.alliance, s.sizes, p.instigation, p.instigation_mode)
+        return instigation.instigation_pressure(i, j, s.alliance, s.sizes, p.instigation,
+                                                p.instigation_mode)
 
     def update_trust(self, i, j, outcome, t_ij, t_ji) -> None:
+        """Trust moves with each outcome; the change spills over to category attitudes."""
         p, s = self.params, self.state
         ratio = p.negativity_bias if p.enable_negativity_bias else 1.0
         d_ij = trust.trust_changes(t_ij, outcome, p.trust_gain, ratio)
@@ -176,57 +177,87 @@ class AllianceModel(mesa.Model):
                                         np.concatenate([d_ij, d_ji]), p.secondary_transfer)
 
     def update_internal_power(self, i, j, outcome, first) -> None:
+        """Power shifts inside groups after their encounters, then entrenchment."""
         p, s = self.params, self.state
-        change = internal_power.openness_changes(s.openness, i, j, outcome, first, p,
-                                                 p.enable_internal_impacts, p.enable_backlash)
+        impacts = p.enable_internal_impacts
+        change = internal_power.openness_changes(
+            s.openness, i, j, outcome, first,
+            p.opening_rate if impacts else 0.0, p.rally_rate if impacts else 0.0,
+            p.backlash_rate if p.enable_backlash else 0.0)
         s.openness = internal_power.apply_openness(s.openness, change)
         if p.enable_entrenchment:
             s.openness = internal_power.entrench(s.openness, s.openness_base, p.entrenchment_rate)
 
     def update_contracts(self, i, j, outcome, t: int, enemy: float) -> None:
-        """Structural change, economy, punctuation (renew or lapse), then new contracts.
+        """Inside every active contract: structural change or lip service, and the economy;
+        then the contracts due now renew or lapse; then trusting pairs sign new ones.
 
         A pair whose contract lapsed at this punctuation cannot sign again in the same step.
         """
         p, s = self.params, self.state
         c = s.contracts
-        a, b, dom_ab, dom_ba, mit_ab, mit_ba, interdependence = c.live_columns(
-            "a", "b", "dom_ab", "dom_ba", "mit_ab", "mit_ba", "interdependence")
-        s.resources, due = contracts.upkeep(
-            a, b, dom_ab, dom_ba, mit_ab, mit_ba, c.live("complementarity"), interdependence,
-            c.live("due"), s.openness, s.trust, s.resources, t, p.enable_structural_change,
-            p.enable_lip_service, p.enable_economic_articulation, p.mitigation_rate,
-            p.lip_service_rate, p.interdependence_rate, p.economic_gain, p.resource_decay)
-        just_lapsed = np.zeros(0, dtype=np.int64)
-        if len(due):
-            ok = contracts.renewal_ok(
-                due, a, b, dom_ab, dom_ba, mit_ab, mit_ba, interdependence, c.live("shares_enemy"),
-                s.trust, p.renewal_threshold, p.interdependence_weight,
-                common_enemy.threshold_relief(p.enemy_effect, enemy, 1.0), p.renewal_max_domination)
-            lapsed = due[~ok]
-            just_lapsed = a[lapsed] * s.n + b[lapsed]
-            contracts.renew(c, due[ok], t, p.contract_term)
-            contracts.lapse(c, lapsed, t, s.trust, p.lapse_cost)
-            self._counts["renewed"] += int(ok.sum())
-            self._counts["lapsed"] += int((~ok).sum())
+        a, b, dom_ab, dom_ba, mit_ab, mit_ba, complementarity, interdependence = c.live_columns(
+            "a", "b", "dom_ab", "dom_ba", "mit_ab", "mit_ba", "complementarity", "interdependence")
+        if p.enable_structural_change:
+            structural_change.mitigate(a, b, dom_ab, dom_ba, mit_ab, mit_ba, s.openness,
+                                       p.mitigation_rate)
+        if p.enable_lip_service:
+            structural_change.lip_service(s.trust, a, b, dom_ab, dom_ba, mit_ab, mit_ba,
+                                          p.lip_service_rate)
+        if p.enable_economic_articulation:
+            economy.grow_interdependence(interdependence, complementarity, p.interdependence_rate)
+            s.resources = s.resources + economy.gains(s.n, a, b, complementarity, p.economic_gain)
+        s.resources = economy.consume(s.resources, p.resource_decay)
+        lapsed = self.punctuate(t, enemy)
         if p.enable_contracts:
-            a, b = contracts.virtuous_pairs(i, j, outcome, s.n)
-            fresh = c.lookup(a, b) < 0
-            if len(just_lapsed):
-                fresh &= contracts.not_in(a * s.n + b, just_lapsed)
-            a, b = a[fresh], b[fresh]
-            if len(a) == 0:
-                return
-            terms = contracts.pair_terms(a, b, s.sides, s.salience, self._economic_axes,
-                                         p.enemy_axis, self._nature_axis)
-            relief = common_enemy.threshold_relief(p.enemy_effect, enemy, terms["shares_enemy"])
-            signs = contracts.mutual_trust(s.trust, a, b) >= p.contract_threshold - relief
-            if np.any(signs):
-                contracts.sign(c, a[signs], b[signs], t, p.contract_term,
-                               {k: v[signs] for k, v in terms.items()})
-                self._counts["signed"] += int(signs.sum())
+            self.sign_contracts(i, j, outcome, t, enemy, lapsed)
+
+    def punctuate(self, t: int, enemy: float) -> np.ndarray:
+        """Contracts due at step t renew or lapse (a lapse costs trust); returns the pair keys
+        (a * N + b) of those that lapsed."""
+        p, s = self.params, self.state
+        c = s.contracts
+        rows = contracts.due(c.live("due"), t)
+        if len(rows) == 0:
+            return rows
+        a, b, dom_ab, dom_ba, mit_ab, mit_ba, interdependence, shares_enemy = c.live_columns(
+            "a", "b", "dom_ab", "dom_ba", "mit_ab", "mit_ba", "interdependence", "shares_enemy")
+        ok = contracts.renewal_ok(
+            rows, a, b, dom_ab, dom_ba, mit_ab, mit_ba, interdependence, shares_enemy, s.trust,
+            p.renewal_threshold, p.interdependence_weight,
+            common_enemy.threshold_relief(p.enemy_effect, enemy, 1.0), p.renewal_max_domination)
+        lapsed = rows[~ok]
+        keys = a[lapsed] * s.n + b[lapsed]
+        c.renew(rows[ok], t, t + p.contract_term)
+        contracts.lapse_penalty(s.trust, a[lapsed], b[lapsed], p.lapse_cost)
+        c.end(c.active_ids[lapsed], t)
+        self._counts["renewed"] += int(ok.sum())
+        self._counts["lapsed"] += int((~ok).sum())
+        return keys
+
+    def sign_contracts(self, i, j, outcome, t: int, enemy: float, lapsed: np.ndarray) -> None:
+        """Pairs with a virtuous encounter, no active contract, no lapse this step and
+        enough mutual trust (less while a common enemy is salient) sign a contract."""
+        p, s = self.params, self.state
+        c = s.contracts
+        a, b = contracts.virtuous_pairs(i, j, outcome, s.n)
+        fresh = c.lookup(a, b) < 0
+        if len(lapsed):
+            fresh &= contracts.not_in(a * s.n + b, lapsed)
+        a, b = a[fresh], b[fresh]
+        if len(a) == 0:
+            return
+        terms = contracts.pair_terms(a, b, s.sides, s.salience, self._economic_axes,
+                                     p.enemy_axis, self._nature_axis)
+        relief = common_enemy.threshold_relief(p.enemy_effect, enemy, terms["shares_enemy"])
+        signs = contracts.mutual_trust(s.trust, a, b) >= p.contract_threshold - relief
+        if np.any(signs):
+            c.add(a=a[signs], b=b[signs], start=t, due=t + p.contract_term, first_renewal=-1,
+                  ended=-1, **{k: v[signs] for k, v in terms.items()})
+            self._counts["signed"] += int(signs.sum())
 
     def update_commons(self) -> None:
+        """Groups harvest the commons (less with nature's voice in their alliances); it regrows."""
         p, s = self.params, self.state
         if not p.enable_commons:
             return
@@ -234,75 +265,32 @@ class AllianceModel(mesa.Model):
             "a", "b", "mit_ab", "mit_ba", "nature_voice_ab", "nature_voice_ba"))
         take = commons.extraction(s.sizes, self._nature_side, voice, p.extraction_rate,
                                   p.nature_side_extraction, p.voice_effect)
-        s.resources = s.resources + p.harvest_value * take * s.commons
+        s.resources = commons.harvest(s.resources, take, s.commons, p.harvest_value)
         s.commons = commons.regrow(s.commons, p.commons_regrowth, float(take.sum()))
 
     def update_movement_ties(self, i, j, outcome, mediated) -> None:
+        """Ties between movements that mediated virtuous encounters together strengthen;
+        all decay."""
         p, s = self.params, self.state
         if not p.enable_movement_dynamics or s.m < 2:
             return
-        ok = mediated & (outcome == outcomes.VIRTUOUS)
+        ok = mediated & (outcome == encounter_outcomes.VIRTUOUS)
         credit = movements.joint_mediation(self._rooted, s.capacity, i[ok], j[ok])
         s.ties = movements.update_ties(s.ties, credit, p.tie_reinforcement,
                                        p.convergence_space, p.tie_decay)
 
     def update_alliances(self) -> None:
-        """Alliances are components of active contracts; recomputed only when contracts
-        changed (stable alliances: when the set of active, renewed contracts changed).
-
-        A spanning forest of each contract graph is kept. Ending a contract outside it
-        changes no component, so unless a forest contract ended, the components are updated
-        from their previous roots with the new contracts alone (the same result); otherwise
-        the union starts again, from the surviving forest. Labels are a function of the
-        roots, so they are relabelled only when the roots changed."""
-        p, s = self.params, self.state
-        c = s.contracts
-        a, b = c.live("a"), c.live("b")
-        ended, fresh = c.take_ended(), c.take_first_renewed()
-        size, self._size_seen = self._size_seen, c.size
-        if c.version != self._alliance_version:
-            self._alliance_version = c.version
-            if self._roots is None or not alliances.forest_intact(self._forest, ended):
-                roots, self._forest = alliances.roots_after_removal(s.n, a, b, c.active_ids,
-                                                                    self._forest)
-            else:
-                new = slice(c.positions(size), None)  # live ids are ascending: the newest last
-                roots, joined = alliances.spanning_forest(s.n, a[new], b[new], self._roots)
-                self._forest = np.concatenate([self._forest, c.active_ids[new][joined]])
-            if self._roots is None or not np.array_equal(roots, self._roots):
-                s.alliance = alliances.labels_from_roots(roots)
-            self._roots = roots
-        if c.renewed_version == self._stable_version:
-            return
-        self._stable_version = c.renewed_version
-        if self._stable_roots is None or not alliances.forest_intact(self._stable_forest, ended):
-            renewed = c.live("renewals") > 0
-            roots, self._stable_forest = alliances.roots_after_removal(
-                s.n, a[renewed], b[renewed], c.active_ids[renewed], self._stable_forest)
-        elif len(fresh) == 0:
-            return  # only renewed contracts outside the forest ended: the same components
-        else:
-            new = c.positions(fresh)
-            roots, joined = alliances.spanning_forest(s.n, a[new], b[new], self._stable_roots)
-            self._stable_forest = np.sort(np.concatenate([self._stable_forest, fresh[joined]]))
-        if self._stable_roots is not None and np.array_equal(roots, self._stable_roots):
-            return
-        self._stable_roots = roots
-        s.stable_alliance = alliances.big_enough(
-            alliances.labels_from_roots(roots, p.stable_alliance_min_size),
-            s.sizes, p.stable_alliance_min_share)
-        if np.any(s.stable_alliance >= 0):
-            largest = int(np.bincount(s.stable_alliance[s.stable_alliance >= 0]).max())
-            self.largest_stable_size = max(self.largest_stable_size, largest)
-            share = float(alliances.alliance_shares(s.stable_alliance, s.sizes).max())
-            self.largest_stable_share = max(self.largest_stable_share, share)
+        """Alliances and stable alliances after this step's contract changes."""
+        p = self.params
+        self.alliances.update(self.state, p.stable_alliance_min_size, p.stable_alliance_min_share)
 
     # -- recording ---------------------------------------------------------------------
     def count(self, mediated, outcome) -> None:
+        """Add this step's encounters to the event counters of the collection interval."""
         k = self._counts
         k["encounters"] += len(outcome)
         k["mediated"] += int(np.count_nonzero(mediated))
-        hostile, neutral, virtuous = outcomes.tally(outcome)
+        hostile, neutral, virtuous = encounter_outcomes.tally(outcome)
         k["virtuous"] += virtuous
         k["hostile"] += hostile
         k["neutral"] += neutral
@@ -322,11 +310,22 @@ class AllianceModel(mesa.Model):
         return faultline_strength(self.state.sides, self.state.traits)
 
     @property
+    def largest_stable_size(self) -> int:
+        """Groups in the largest stable alliance seen so far (0 if none)."""
+        return self.alliances.largest_stable_size
+
+    @property
+    def largest_stable_share(self) -> float:
+        """Population share of the largest stable alliance seen so far (0 if none)."""
+        return self.alliances.largest_stable_share
+
+    @property
     def stable_alliance_formed(self) -> bool:
         """Headline outcome: a stable alliance (see model.analysis.components) existed at some step."""
         return self.largest_stable_size > 0
 
     def run(self, steps: int) -> "AllianceModel":
+        """Take ``steps`` steps; returns the model, so ``AllianceModel(...).run(n)`` reads well."""
         for _ in range(steps):
             self.step()
         return self

@@ -11,18 +11,22 @@ from __future__ import annotations
 import math
 
 
-def enemy_salience(schedule: str, peak: float, onset: int, fade_time: float,
-                   duration: int, t: int) -> float:
-    """Salience of the common enemy at step t."""
-    if schedule == "constant":
-        return peak
-    if schedule == "fading":
-        return peak if t < onset else peak * math.exp(-(t - onset) / fade_time)
-    if schedule == "pulse":
-        return peak if onset <= t < onset + duration else 0.0
-    raise ValueError(f"unknown enemy_schedule {schedule!r}")
+def salience_at(t: int, enemy_schedule: str, enemy_salience: float, enemy_onset: int,
+                enemy_fade_time: float, enemy_duration: int) -> float:
+    """Salience of the common enemy at step t: ``enemy_salience`` at its peak, constant,
+    fading exponentially after the onset, or a pulse of ``enemy_duration`` steps."""
+    if enemy_schedule == "constant":
+        return enemy_salience
+    if enemy_schedule == "fading":
+        if t < enemy_onset:
+            return enemy_salience
+        return enemy_salience * math.exp(-(t - enemy_onset) / enemy_fade_time)
+    if enemy_schedule == "pulse":
+        return enemy_salience if enemy_onset <= t < enemy_onset + enemy_duration else 0.0
+    raise ValueError(f"unknown enemy_schedule {enemy_schedule!r}")
 
 
-def threshold_relief(effect: float, salience: float, shares_enemy):
-    """How much the enemy lowers a pair's threshold: effect * salience if both are its targets."""
-    return effect * salience * shares_enemy
+def threshold_relief(enemy_effect: float, salience: float, shares_enemy):
+    """How much the enemy lowers a pair's contract or renewal threshold: effect times the
+    enemy's salience now, where both parties are its targets (``shares_enemy``)."""
+    return enemy_effect * salience * shares_enemy

@@ -15,7 +15,6 @@ import numpy as np
 from model.numerics.jit import kernel, ufunc
 
 
-
 @kernel
 def voice(n: int, a: np.ndarray, b: np.ndarray, mit_ab: np.ndarray, mit_ba: np.ndarray,
           voice_ab: np.ndarray, voice_ba: np.ndarray) -> np.ndarray:
@@ -33,17 +32,27 @@ def voice(n: int, a: np.ndarray, b: np.ndarray, mit_ab: np.ndarray, mit_ba: np.n
 
 
 @ufunc("float64(float64, boolean, float64, float64, float64, float64)")
-def extraction(size, nature_side, group_voice, rate, nature_factor, voice_effect):
-    """Per-group extraction rate: size times rate, less on the nature side and with voice.
+def extraction(size, nature_side, group_voice, extraction_rate, nature_side_extraction,
+               voice_effect):
+    """Per-group extraction rate: size times ``extraction_rate``, less on the nature side
+    (``nature_side_extraction``) and with voice.
 
-    Shares sum to at most ``rate`` <= 1, so the harvest never exceeds the stock.
+    Shares sum to at most ``extraction_rate`` <= 1, so the harvest never exceeds the stock.
     """
-    return rate * size * (nature_factor if nature_side else 1.0) * (1.0 - voice_effect * group_voice)
+    return (extraction_rate * size * (nature_side_extraction if nature_side else 1.0)
+            * (1.0 - voice_effect * group_voice))
 
 
-def regrow(level: float, regrowth: float, total_extraction: float) -> float:
+def harvest(resources: np.ndarray, take: np.ndarray, level: float,
+            harvest_value: float) -> np.ndarray:
+    """Resources after each group's harvest: ``harvest_value`` per unit of commons taken
+    (its extraction rate times the level of the commons, the Schaefer harvest)."""
+    return resources + harvest_value * take * level
+
+
+def regrow(level: float, commons_regrowth: float, total_extraction: float) -> float:
     """R' = R + g R (1 - R) - h R, which stays in [0, 1] for g, h in [0, 1]."""
-    return level + regrowth * level * (1.0 - level) - total_extraction * level
+    return level + commons_regrowth * level * (1.0 - level) - total_extraction * level
 
 
 def scarcity(level: float) -> float:

@@ -6,18 +6,18 @@ accumulation is a people's charter. Here a pair that just had a virtuous encount
 trusts each other enough signs a contract for a fixed term; at the term's end it is renewed
 if trust holds and domination inside the pair has been mitigated enough, else it lapses,
 and a lapse costs trust.
+
+These are the rules; the contracts themselves are kept in ``model.core.contract_store``,
+and ``AllianceModel.update_contracts`` applies the rules to them in order.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from model.mechanisms.economy import consume, gains, interdependence_after
-from model.mechanisms.identities import domination
-from model.numerics.jit import PREFETCH_AHEAD, kernel, prefetch
 from model.mechanisms.encounter_outcomes import VIRTUOUS
-from model.core.state import Contracts
-from model.mechanisms.structural_change import mitigated, trust_loss
+from model.mechanisms.identities import domination
+from model.numerics.jit import kernel
 
 
 @kernel
@@ -99,59 +99,30 @@ def _identity_terms(a, b, sides, economic_axes, enemy_axis, nature_axis):
     return complementarity, shares_enemy, voice_ab, voice_ba
 
 
-def sign(contracts: Contracts, a: np.ndarray, b: np.ndarray, t: int, term: int,
-         terms: dict) -> np.ndarray:
-    """Add new active contracts (renewals, mitigation and interdependence start at zero)."""
-    return contracts.add(a=a, b=b, start=t, due=t + term, first_renewal=-1, ended=-1, **terms)
-
-
 @kernel
-def upkeep(a, b, dom_ab, dom_ba, mit_ab, mit_ba, complementarity, interdependence, due,
-           openness, trust, resources, t, structural, lip, economic, mitigation_rate,
-           lip_service_rate, interdependence_rate, economic_gain, resource_decay):
-    """One step of every active contract, in one pass over the live columns.
-
-    Structural change (``mitigated``), then lip service (``trust_loss`` from each party's
-    trust in the other, never below -1), then economic articulation
-    (``interdependence_after``, and each party gains ``economic_gain`` times
-    complementarity); every group then consumes ``resource_decay`` of its resources.
-    Updates the live columns and ``trust`` in place; returns the new resources and the
-    rows of the contracts due at step t (punctuation points, in id order). Pairs are
-    unique, so contracts never touch the same trust entry and the order of the pass does
-    not matter.
-    """
-    rows = np.empty(len(a), dtype=np.int64)
+def due(due_step: np.ndarray, t: int) -> np.ndarray:
+    """Rows of the active contracts whose punctuation point (renewal or lapse) is step t,
+    in id order."""
+    rows = np.empty(len(due_step), dtype=np.int64)
     n_due = 0
-    for x in range(len(a)):
-        if lip and x + PREFETCH_AHEAD < len(a):
-            prefetch(trust, a[x + PREFETCH_AHEAD], b[x + PREFETCH_AHEAD])
-            prefetch(trust, b[x + PREFETCH_AHEAD], a[x + PREFETCH_AHEAD])
-        if structural:
-            mit_ab[x] = mitigated(mit_ab[x], dom_ab[x], openness[a[x]], mitigation_rate)
-            mit_ba[x] = mitigated(mit_ba[x], dom_ba[x], openness[b[x]], mitigation_rate)
-        if lip:
-            trust[b[x], a[x]] = max(trust[b[x], a[x]] - trust_loss(dom_ab[x], mit_ab[x], lip_service_rate), -1.0)
-            trust[a[x], b[x]] = max(trust[a[x], b[x]] - trust_loss(dom_ba[x], mit_ba[x], lip_service_rate), -1.0)
-        if economic:
-            interdependence[x] = interdependence_after(interdependence[x], complementarity[x],
-                                                       interdependence_rate)
-        if due[x] == t:
+    for x in range(len(due_step)):
+        if due_step[x] == t:
             rows[n_due] = x
             n_due += 1
-    if economic:
-        resources = resources + gains(len(resources), a, b, complementarity, economic_gain)
-    return consume(resources, resource_decay), rows[:n_due]
+    return rows[:n_due]
 
 
 @kernel
 def renewal_ok(rows, a, b, dom_ab, dom_ba, mit_ab, mit_ba, interdependence, shares_enemy,
-               trust, renewal_threshold, interdependence_weight, enemy_relief, max_residual):
+               trust, renewal_threshold, interdependence_weight, enemy_relief,
+               renewal_max_domination):
     """Which contracts (rows of the live columns) renew at their punctuation point.
 
     A contract renews when the parties' mutual trust reaches the renewal threshold, lowered
     by their interdependence and, if both are its targets, by the common enemy
-    (``enemy_relief``), and the domination left unmitigated inside the pair, both
-    directions, is at most ``max_residual``.
+    (``enemy_relief``, from model.mechanisms.common_enemy.threshold_relief), and the
+    domination left unmitigated inside the pair, both directions, is at most
+    ``renewal_max_domination``.
     """
     ok = np.empty(len(rows), dtype=np.bool_)
     for k in range(len(rows)):
@@ -160,29 +131,14 @@ def renewal_ok(rows, a, b, dom_ab, dom_ba, mit_ab, mit_ba, interdependence, shar
         threshold = renewal_threshold - interdependence_weight * interdependence[x] - relief
         mutual = min(trust[a[x], b[x]], trust[b[x], a[x]])
         residual = dom_ab[x] * (1.0 - mit_ab[x]) + dom_ba[x] * (1.0 - mit_ba[x])
-        ok[k] = mutual >= threshold and residual <= max_residual
+        ok[k] = mutual >= threshold and residual <= renewal_max_domination
     return ok
 
 
-def renew(contracts: Contracts, rows: np.ndarray, t: int, term: int) -> None:
-    """Extend contracts (rows of the live columns) by a term; a first renewal is dated."""
-    if contracts.date_first_renewal(rows, t):
-        contracts.renewed_version += 1
-    contracts.live("renewals")[rows] += 1
-    contracts.live("due")[rows] = t + term
-
-
-def lapse(contracts: Contracts, rows: np.ndarray, t: int, trust: np.ndarray, cost: float) -> None:
-    """End contracts (rows of the live columns); each party loses ``cost`` of the way to
-    full distrust of the other."""
-    if len(rows) == 0:
-        return
-    _lapse_cost(trust, contracts.live("a")[rows], contracts.live("b")[rows], cost)
-    contracts.end(contracts.active_ids[rows], t)
-
-
 @kernel
-def _lapse_cost(trust, a, b, cost):
+def lapse_penalty(trust: np.ndarray, a: np.ndarray, b: np.ndarray, lapse_cost: float) -> None:
+    """A lapse costs trust: both parties' trust in each other moves ``lapse_cost`` of the
+    way to -1 (in place; ``a``, ``b`` are the parties of the lapsed contracts)."""
     for x in range(len(a)):
-        trust[a[x], b[x]] -= cost * (1.0 + trust[a[x], b[x]])
-        trust[b[x], a[x]] -= cost * (1.0 + trust[b[x], a[x]])
+        trust[a[x], b[x]] -= lapse_cost * (1.0 + trust[a[x], b[x]])
+        trust[b[x], a[x]] -= lapse_cost * (1.0 + trust[b[x], a[x]])

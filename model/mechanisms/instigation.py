@@ -12,21 +12,21 @@ import numpy as np
 
 
 def instigation_pressure(i: np.ndarray, j: np.ndarray, alliance: np.ndarray, sizes: np.ndarray,
-                         level: float, mode: str) -> np.ndarray:
+                         instigation: float, instigation_mode: str) -> np.ndarray:
     """Instigation felt by each encounter, in [0, 1].
 
     Targeted: the largest alliance (by population share) is the target. Encounters
-    touching it get min(1, level / q), others none, where q = 1 - (1 - f)^2 is the chance
+    touching it get min(1, instigation / q), others none, where q = 1 - (1 - f)^2 is the chance
     that an encounter between two uniformly drawn groups touches the target's f share of
     the groups. The pressure summed over encounters then stays what uniform instigation
     spends (until it saturates at 1). Without an alliance, targeted acts as uniform.
     """
-    if mode == "uniform" or not np.any(alliance >= 0):
-        return np.full(len(i), level)
+    if instigation_mode == "uniform" or not np.any(alliance >= 0):
+        return np.full(len(i), instigation)
     inside = alliance >= 0
     share = np.bincount(alliance[inside], weights=sizes[inside])
     target = int(np.argmax(share))
     members = np.count_nonzero(alliance == target)
     touched = 1.0 - (1.0 - members / len(alliance)) ** 2
     hit = (alliance[i] == target) | (alliance[j] == target)
-    return np.where(hit, min(1.0, level / touched), 0.0)
+    return np.where(hit, min(1.0, instigation / touched), 0.0)

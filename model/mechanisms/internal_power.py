@@ -17,32 +17,25 @@ HARDLINER_LED = 0.5
 """A group is hardliner-led when its open faction holds less than half the power."""
 
 
+@kernel
 def openness_changes(openness: np.ndarray, i: np.ndarray, j: np.ndarray, outcome: np.ndarray,
-                     first: np.ndarray, p, impacts: bool, backlash: bool) -> np.ndarray:
+                     first: np.ndarray, opening_rate: float, rally_rate: float,
+                     backlash_rate: float) -> np.ndarray:
     """Summed change of each group's openness from the step's encounters.
 
     Virtuous: + opening_rate * (1 - o). Hostile: - rally_rate * o. A neutral first meeting
     of a hardliner-led group: - backlash_rate * o (a defensive backlash to the unfamiliar,
-    which fades as a group comes to know the others).
+    which fades as a group comes to know the others). A rate of zero turns its effect off.
     """
-    return _changes(openness, i, j, outcome, first, float(p.opening_rate), float(p.rally_rate),
-                    float(p.backlash_rate), bool(impacts), bool(backlash))
-
-
-@kernel
-def _changes(openness, i, j, outcome, first, opening_rate, rally_rate, backlash_rate,
-             impacts, backlash):
     change = np.zeros(len(openness))
     for side in (i, j):
         for x in range(len(side)):
             g = side[x]
             o = openness[g]
             c = 0.0
-            if impacts:
-                c += opening_rate * (1.0 - o) if outcome[x] == VIRTUOUS else 0.0
-                c -= rally_rate * o if outcome[x] == HOSTILE else 0.0
-            if backlash:
-                c -= backlash_rate * o if outcome[x] == NEUTRAL and first[x] and o < HARDLINER_LED else 0.0
+            c += opening_rate * (1.0 - o) if outcome[x] == VIRTUOUS else 0.0
+            c -= rally_rate * o if outcome[x] == HOSTILE else 0.0
+            c -= backlash_rate * o if outcome[x] == NEUTRAL and first[x] and o < HARDLINER_LED else 0.0
             change[g] += c
     return change
 
@@ -54,6 +47,6 @@ def apply_openness(openness, change):
 
 
 @ufunc("float64(float64, float64, float64)")
-def entrench(openness, baseline, rate):
-    """Relax openness toward the group's baseline at ``rate`` per step."""
-    return openness + rate * (baseline - openness)
+def entrench(openness, baseline, entrenchment_rate):
+    """Relax openness toward the group's baseline at ``entrenchment_rate`` per step."""
+    return openness + entrenchment_rate * (baseline - openness)

@@ -55,6 +55,6 @@ def _strength(ci, ci_ties, rooted, capacity, j):
 
 
 @ufunc("float64(float64, float64)")
-def mediation_probability(strength, reach):
-    """P(mediated) = 1 - exp(-reach * S): independent chances add up and saturate at 1."""
-    return -np.expm1(-reach * strength)
+def mediation_probability(strength, mediation_reach):
+    """P(mediated) = 1 - exp(-mediation_reach * S): independent chances add up and saturate at 1."""
+    return -np.expm1(-mediation_reach * strength)

@@ -34,15 +34,16 @@ def joint_mediation(rooted: np.ndarray, capacity: np.ndarray, i: np.ndarray,
 
 
 @ufunc("float64(float64, float64, float64, float64, float64)")
-def update_ties(ties, credit, reinforcement, convergence, decay):
-    """W' = W (1 - decay) + (1 - W)(1 - exp(-rate * credit)).
+def update_ties(ties, credit, tie_reinforcement, convergence_space, tie_decay):
+    """W' = W (1 - tie_decay) + (1 - W)(1 - exp(-rate * credit)).
 
     Every tie decays; joint mediation moves it 1 - exp(-rate * credit) of the remaining way
     to 1, so a tie lasts only while the two movements keep mediating together. The rate is
-    ``reinforcement`` for a present tie and ``convergence`` for a new one. W stays in [0, 1].
+    ``tie_reinforcement`` for a present tie and ``convergence_space`` for a new one. W stays
+    in [0, 1].
     """
-    rate = reinforcement if ties > TIE_PRESENT else convergence
-    return ties * (1.0 - decay) + (1.0 - ties) * (-np.expm1(-rate * credit))
+    rate = tie_reinforcement if ties > TIE_PRESENT else convergence_space
+    return ties * (1.0 - tie_decay) + (1.0 - ties) * (-np.expm1(-rate * credit))
 
 
 def tie_density(ties: np.ndarray) -> float:

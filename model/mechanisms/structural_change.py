@@ -5,40 +5,56 @@ between the parties is left intact; it must mitigate structural inequality towar
 abolition, or it remains lip service and is discredited. Inside an active contract the
 dominant party's open faction drives mitigation; domination left unmitigated erodes the
 dominated party's trust.
+
+Each kernel makes one pass over the live columns of the active contracts (``a < b`` are
+the parties, ``dom_ab`` the domination of a over b, ``mit_ab`` its mitigation in [0, 1]).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from model.numerics.jit import kernel, ufunc
+from model.numerics.jit import PREFETCH_AHEAD, kernel, prefetch
 
 
 @kernel
-def mitigated(mitigation, domination, openness_dominant, rate):
-    """One contract direction's mitigation after a step (the scalar form of ``mitigate``)."""
-    return mitigation + (rate * openness_dominant if domination > 0 else 0.0) * (1.0 - mitigation)
-
-
-@ufunc("float64(float64, float64, float64, float64)")
-def mitigate(mitigation, domination, openness_dominant, rate):
-    """mu' = mu + rate * o_dominant * (1 - mu), only where there is domination to mitigate.
-
-    One direction of each contract: the dominant party's open faction shares power.
-    """
-    return mitigated(mitigation, domination, openness_dominant, rate)
+def mitigated(mitigation: float, domination: float, openness_dominant: float,
+              mitigation_rate: float) -> float:
+    """mu' = mu + mitigation_rate * o_dominant * (1 - mu), only where there is domination to
+    mitigate: the dominant party's open faction shares power."""
+    return mitigation + (mitigation_rate * openness_dominant if domination > 0 else 0.0) * (1.0 - mitigation)
 
 
 @kernel
-def trust_loss(domination, mitigation, rate):
-    """One contract direction's lip-service trust loss (the scalar form of ``lip_service``)."""
-    return rate * domination * (1.0 - mitigation)
+def mitigate(a: np.ndarray, b: np.ndarray, dom_ab: np.ndarray, dom_ba: np.ndarray,
+             mit_ab: np.ndarray, mit_ba: np.ndarray, openness: np.ndarray,
+             mitigation_rate: float) -> None:
+    """One step of mitigation in both directions of every active contract (in place)."""
+    for x in range(len(a)):
+        mit_ab[x] = mitigated(mit_ab[x], dom_ab[x], openness[a[x]], mitigation_rate)
+        mit_ba[x] = mitigated(mit_ba[x], dom_ba[x], openness[b[x]], mitigation_rate)
 
 
-@ufunc("float64(float64, float64, float64)")
-def lip_service(domination, mitigation, rate):
-    """Per-step loss of the dominated party's trust: rate * unmitigated domination."""
-    return trust_loss(domination, mitigation, rate)
+@kernel
+def trust_loss(domination: float, mitigation: float, lip_service_rate: float) -> float:
+    """Per-step loss of the dominated party's trust: the rate times unmitigated domination."""
+    return lip_service_rate * domination * (1.0 - mitigation)
+
+
+@kernel
+def lip_service(trust: np.ndarray, a: np.ndarray, b: np.ndarray, dom_ab: np.ndarray,
+                dom_ba: np.ndarray, mit_ab: np.ndarray, mit_ba: np.ndarray,
+                lip_service_rate: float) -> None:
+    """Each dominated party's trust in its dominant partner loses :func:`trust_loss`, never
+    below -1 (in place). Pairs are unique, so no two contracts touch the same entry; the
+    scattered trust entries are prefetched a few contracts ahead."""
+    for x in range(len(a)):
+        if x + PREFETCH_AHEAD < len(a):
+            prefetch(trust, a[x + PREFETCH_AHEAD], b[x + PREFETCH_AHEAD])
+            prefetch(trust, b[x + PREFETCH_AHEAD], a[x + PREFETCH_AHEAD])
+        p, q = a[x], b[x]
+        trust[q, p] = max(trust[q, p] - trust_loss(dom_ab[x], mit_ab[x], lip_service_rate), -1.0)
+        trust[p, q] = max(trust[p, q] - trust_loss(dom_ba[x], mit_ba[x], lip_service_rate), -1.0)
 
 
 @kernel

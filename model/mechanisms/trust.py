@@ -1,31 +1,90 @@
 """Trust between groups and attitudes toward categories.
 
-Virtuous contact raises trust and hostile contact lowers it, with a negativity bias:
-negative contact moves attitudes further than positive contact (Barlow et al. 2012; Graf,
-Paolini and Rubin 2014), default ratio 2.5. Contact with one group spills over to its
-categories (secondary transfer, Pettigrew 2009), which shapes what a group expects of
-groups it has never met.
+A group trusts a group it has met as far as their encounters taught it, and expects of a
+group it never met what its attitudes toward that group's categories suggest. Virtuous
+contact raises trust and hostile contact lowers it, with a negativity bias: negative
+contact moves attitudes further than positive contact (Barlow et al. 2012; Graf, Paolini
+and Rubin 2014), default ratio 2.5. Contact with one group spills over to its categories
+(secondary transfer, Pettigrew 2009), which shapes what a group expects of groups it has
+never met.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from model.numerics.jit import kernel, ufunc
 from model.mechanisms.encounter_outcomes import HOSTILE, VIRTUOUS
+from model.numerics.jit import LEAF, PREFETCH_AHEAD, kernel, leaf_sum, pairwise_sum, prefetch, ufunc
+
+
+def expected_trust(attitudes: np.ndarray, categories: np.ndarray, i: np.ndarray,
+                   j: np.ndarray) -> np.ndarray:
+    """What i expects of a group j it never met: its mean attitude toward j's categories."""
+    return _expected(attitudes, categories, np.asarray(i, dtype=np.int64),
+                     np.asarray(j, dtype=np.int64))
+
+
+@kernel
+def _expected(attitudes, categories, i, j):
+    out = np.empty(len(i))
+    row = np.empty(categories.shape[1])
+    for e in range(len(i)):
+        out[e] = _expectation(attitudes, categories, i[e], j[e], row)
+    return out
+
+
+@kernel
+def _expectation(attitudes, categories, a, b, row):
+    """a's mean attitude toward b's categories, summed in numpy's order (``row``: scratch)."""
+    c = len(row)
+    for x in range(c):
+        row[x] = attitudes[a, categories[b, x]]
+    return (leaf_sum(row, 0, c) if c <= LEAF else pairwise_sum(row, 0, c)) / c
+
+
+def pair_trust(trust: np.ndarray, met: np.ndarray, attitudes: np.ndarray,
+               categories: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Trust of i in j: remembered if they met, expected from attitudes otherwise."""
+    return pair_trusts(trust, met, attitudes, categories, i, j)[0]
+
+
+def pair_trusts(trust: np.ndarray, met: np.ndarray, attitudes: np.ndarray,
+                categories: np.ndarray, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Trust of i in j and of j in i (see :func:`pair_trust`), in one pass over the pairs."""
+    return _pair_trusts(trust, met, attitudes, categories, np.asarray(i, dtype=np.int64),
+                        np.asarray(j, dtype=np.int64))
+
+
+@kernel
+def _pair_trusts(trust, met, attitudes, categories, i, j):
+    t_ij = np.empty(len(i))
+    t_ji = np.empty(len(i))
+    row = np.empty(categories.shape[1])
+    for e in range(len(i)):
+        if e + PREFETCH_AHEAD < len(i):
+            p, q = i[e + PREFETCH_AHEAD], j[e + PREFETCH_AHEAD]
+            prefetch(met, p, q)
+            prefetch(met, q, p)
+            prefetch(trust, p, q)
+            prefetch(trust, q, p)
+        a, b = i[e], j[e]
+        t_ij[e] = trust[a, b] if met[a, b] else _expectation(attitudes, categories, a, b, row)
+        t_ji[e] = trust[b, a] if met[b, a] else _expectation(attitudes, categories, b, a, row)
+    return t_ij, t_ji
 
 
 @ufunc("float64(float64, int64, float64, float64)")
-def trust_changes(t_ij, outcome, gain, negativity_ratio):
+def trust_changes(trust, outcome, trust_gain, negativity_bias):
     """Change of trust per encounter: a share of the distance to +1 or -1.
 
-    A virtuous encounter moves trust ``gain`` of the way to +1; a hostile one
-    ``min(1, ratio * gain)`` of the way to -1. Bounded steps keep trust in [-1, 1].
+    A virtuous encounter moves trust ``trust_gain`` of the way to +1; a hostile one
+    ``min(1, negativity_bias * trust_gain)`` of the way to -1 (without the bias, the step
+    passes a ratio of 1). Bounded steps keep trust in [-1, 1].
     """
     if outcome == VIRTUOUS:
-        return gain * (1.0 - t_ij)
+        return trust_gain * (1.0 - trust)
     if outcome == HOSTILE:
-        return -min(1.0, negativity_ratio * gain) * (1.0 + t_ij)
+        return -min(1.0, negativity_bias * trust_gain) * (1.0 + trust)
     return 0.0
 
 
@@ -56,9 +115,9 @@ def apply_trust(trust: np.ndarray, met: np.ndarray, i: np.ndarray, j: np.ndarray
 
 @kernel
 def transfer_to_attitudes(attitudes: np.ndarray, categories: np.ndarray, i: np.ndarray,
-                          j: np.ndarray, d_ij: np.ndarray, rate: float) -> None:
+                          j: np.ndarray, d_ij: np.ndarray, secondary_transfer: float) -> None:
     """Secondary transfer: i's attitude to each category of j that i does not share moves
-    by ``rate`` times i's trust change toward j; attitudes stay in [-1, 1].
+    by ``secondary_transfer`` times i's trust change toward j; attitudes stay in [-1, 1].
 
     The change is the one computed per encounter, before trust is clipped, so an encounter
     that pushes trust against its bound still generalises in full. A step's changes are
@@ -70,7 +129,7 @@ def transfer_to_attitudes(attitudes: np.ndarray, categories: np.ndarray, i: np.n
     for x in range(len(i)):
         g, h = i[x], j[x]
         touched[g] = True
-        w = rate * d_ij[x]
+        w = secondary_transfer * d_ij[x]
         for y in range(categories.shape[1]):
             cat = categories[h, y]
             change[g, cat] += w if cat != categories[g, y] else 0.0

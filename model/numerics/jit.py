@@ -250,6 +250,11 @@ def prefetch(typingctx, array, row, col):
     return types.void(array, row, col), codegen
 
 
+if config.DISABLE_JIT:
+    def prefetch(array, row, col):  # noqa: F811
+        """Plain Python (``NUMBA_DISABLE_JIT=1``): the hint does nothing."""
+
+
 def ufunc(*signatures: str):
     """Compile a scalar function into a numpy ufunc (broadcasting, scalars, any shape).
 
