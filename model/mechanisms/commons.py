@@ -43,18 +43,18 @@ def extraction(size, nature_side, group_voice, extraction_rate, nature_side_extr
             * (1.0 - voice_effect * group_voice))
 
 
-def harvest(resources: np.ndarray, take: np.ndarray, level: float,
+def harvest(resources: np.ndarray, take: np.ndarray, commons: float,
             harvest_value: float) -> np.ndarray:
     """Resources after each group's harvest: ``harvest_value`` per unit of commons taken
     (its extraction rate times the level of the commons, the Schaefer harvest)."""
-    return resources + harvest_value * take * level
+    return resources + harvest_value * take * commons
 
 
-def regrow(level: float, commons_regrowth: float, total_extraction: float) -> float:
+def regrow(commons: float, commons_regrowth: float, total_extraction: float) -> float:
     """R' = R + g R (1 - R) - h R, which stays in [0, 1] for g, h in [0, 1]."""
-    return level + commons_regrowth * level * (1.0 - level) - total_extraction * level
+    return commons + commons_regrowth * commons * (1.0 - commons) - total_extraction * commons
 
 
-def scarcity(level: float) -> float:
+def scarcity(commons: float) -> float:
     """Scarcity is the commons' shortfall from its carrying capacity (1)."""
-    return 1.0 - level
+    return 1.0 - commons
