@@ -49,9 +49,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from experiments.alliance_survival import (BREAKUP, RESAMPLES, alliances, hazard_numbers,
+                                           hazard_ratios, run_rates, survival_panel)
 from experiments.analysis import Analysis, ExperimentData, Finding
-from experiments.e4_structural_change import (BREAKUP, RESAMPLES, alliances, hazard_numbers,
-                                              hazard_ratios, run_rates, survival_panel)
 from experiments.spec import Spec
 from experiments.statistics import bootstrap_difference, mean_band
 from model.numerics import libm
