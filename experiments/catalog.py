@@ -18,7 +18,7 @@ SPECS_DIR = PACKAGE / "specs"
 ENGINE_MODULES = {"__main__", "analysis", "catalog", "cli", "design", "readme", "report",
                   "runner", "spec", "statistics", "store", "style", "survival_stats"}
 """The engine: declaring, running, storing and reporting experiments."""
-SHARED_MODULES = {"alliance_survival"}
+SHARED_MODULES = {"alliance_survival", "sensitivity_setup"}
 """What several experiments share (an experiment module imports these, never another
 experiment module)."""
 NOT_EXPERIMENTS = ENGINE_MODULES | SHARED_MODULES
