@@ -83,8 +83,9 @@ def nature_voice(model, every: int = SAMPLE_EVERY) -> dict:
     v_g its voice now (``model.mechanisms.commons.voice``).
     """
     from model.analysis import components as alliances
-    from model.mechanisms import commons
+    from model.analysis.persistence import observation_steps
     from model.core.parameters import NATURE_AXIS
+    from model.mechanisms import commons
 
     s, p = model.state, model.params
     if NATURE_AXIS not in s.axis_names:
@@ -95,7 +96,7 @@ def nature_voice(model, every: int = SAMPLE_EVERY) -> dict:
     c = s.contracts.as_dict()
     a, b = np.asarray(c["a"]), np.asarray(c["b"])
     start, ended, first = (np.asarray(c[k]) for k in ("start", "ended", "first_renewal"))
-    steps = np.unique(np.append(np.arange(0, model.time + 1, every), model.time))
+    steps = observation_steps(model.time, every)
     shares = []
     for t in steps:
         live = (start <= t) & ((ended < 0) | (ended > t))

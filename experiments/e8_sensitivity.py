@@ -129,7 +129,8 @@ def screen(problem: dict, X: np.ndarray, Y: np.ndarray, dummy: str = DUMMY,
            n_resamples: int = 2000, seed: int = 0) -> pd.DataFrame:
     """mu* of every parameter with a percentile bootstrap interval over trajectories, and its
     excess over the dummy's mu* with a paired interval (same resampled trajectories)."""
-    ee = np.abs(st.elementary_effects(problem, X, Y))
+    effects = st.elementary_effects(problem, X, Y)
+    ee = np.abs(effects)
     names = list(problem["names"])
     j = names.index(dummy)
     r = ee.shape[0]
@@ -144,7 +145,7 @@ def screen(problem: dict, X: np.ndarray, Y: np.ndarray, dummy: str = DUMMY,
         "excess": mu - mu[j],
         "excess_low": np.quantile(excess, 0.025, axis=0),
         "excess_high": np.quantile(excess, 0.975, axis=0),
-        "sigma": st.elementary_effects(problem, X, Y).std(axis=0, ddof=1) if r > 1
+        "sigma": effects.std(axis=0, ddof=1) if r > 1
         else np.full(len(names), np.nan),
     })
     out["influential"] = (out["excess_low"] > 0) & (out["parameter"] != dummy)
