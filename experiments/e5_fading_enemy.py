@@ -27,9 +27,10 @@ alliances hardly needed the enemy and only 0.1 per run broke up after it faded (
 test). Both arms share this regime, which was
 fixed before the full runs.
 
-Outcome. The ``measure`` reconstructs every run's alliances (``model.analysis.persistence``, Jaccard 0.5,
-every step) and keeps those alive at the fade step, with their residual lifetime from it
-(censored at the run end), fate, size and the share of their contracts that share the enemy.
+Outcome. The ``measure`` reconstructs every run's alliances (``model.analysis.persistence``,
+Jaccard 0.5, every step) and keeps those alive at the fade step, with their residual lifetime
+from it (censored at the run end), fate, size and the share of their contracts that share the
+enemy.
 As in experiment 4, the headline event is break-up (split or dissolved) with merges censored,
 beside any loss of identity; Kaplan-Meier curves with bands, the log-rank hazard ratio, a
 cluster bootstrap over runs (alliances of one run are not independent), and two run-level

@@ -15,9 +15,9 @@ minus unmitigated domination) and the groups' population shares as sizes.
 
 Mapping. The model's partition is its alliances (components of active contracts) with every
 unallied group a coalition of its own; its energy is the k-coalition energy of
-``model.analysis.landscape.energy`` with those coalitions. The partition is at a local minimum when no
-single group lowers the energy by moving to another existing coalition or by leaving to stand
-alone (``nash_stability`` with no limit on coalitions; for groups of positive size an
+``model.analysis.landscape.energy`` with those coalitions. The partition is at a local minimum
+when no single group lowers the energy by moving to another existing coalition or by leaving to
+stand alone (``nash_stability`` with no limit on coalitions; for groups of positive size an
 improving move for the group is the same as a lower energy). The best known minimum is the
 lowest energy among the exact two-coalition minimum (``exact_minima``, all 2^(n-1) splits),
 a multi-start local search over any number of coalitions (``heuristic_minimum`` with k = n)
