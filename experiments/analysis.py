@@ -199,11 +199,12 @@ def build_summary(spec: Spec, module: ModuleType, results_dir: str | Path = "res
     data = load(spec, results_dir)
     analysis = module.analyse(data)
     folder = Path(results_dir) / spec.results_name
-    from .style import save, style
+    from .figures import save_figure
+    from .style import style
 
     with style():
         fig = module.figure(data, analysis)
-    save(fig, folder / "figure")
+    save_figure(fig, folder / "figure")
     plt.close(fig)
     summary = to_json(analysis, module, data)
     atomic_write_bytes(folder / "summary.json",

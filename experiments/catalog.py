@@ -15,8 +15,14 @@ from .spec import Spec, SpecError, load_file, load_toml
 
 PACKAGE = Path(__file__).resolve().parent
 SPECS_DIR = PACKAGE / "specs"
-ENGINE_MODULES = {"__main__", "analysis", "catalog", "cli", "design", "readme", "report",
-                  "runner", "spec", "statistics", "store", "style", "survival_stats"}
+ENGINE_MODULES = {"__main__", "analysis", "catalog", "cli", "design", "figures", "readme",
+                  "report", "runner", "spec", "statistics", "store", "style"}
+"""The engine: declaring, running, storing and reporting experiments."""
+SHARED_MODULES = {"alliance_survival", "sensitivity_setup"}
+"""What several experiments share (an experiment module imports these, never another
+experiment module)."""
+NOT_EXPERIMENTS = ENGINE_MODULES | SHARED_MODULES
+"""Modules of this package that declare no experiment."""
 
 
 def discover() -> dict[str, Spec]:
@@ -29,7 +35,7 @@ def discover() -> dict[str, Spec]:
         found[spec.name] = spec
 
     for info in pkgutil.iter_modules([str(PACKAGE)]):
-        if info.name in ENGINE_MODULES or info.name.startswith("_"):
+        if info.name in NOT_EXPERIMENTS or info.name.startswith("_"):
             continue
         module = importlib.import_module(f"experiments.{info.name}")
         spec = getattr(module, "SPEC", None)
@@ -55,7 +61,7 @@ def resolve(name: str) -> Spec:
 
 def module_for(spec: Spec):
     """The experiment module that declares ``spec`` (None for TOML specs and other files)."""
-    if spec.name in ENGINE_MODULES or not (PACKAGE / f"{spec.name}.py").exists():
+    if spec.name in NOT_EXPERIMENTS or not (PACKAGE / f"{spec.name}.py").exists():
         return None
     module = importlib.import_module(f"experiments.{spec.name}")
     declared = getattr(module, "SPEC", None)

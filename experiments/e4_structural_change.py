@@ -45,10 +45,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from experiments.alliance_survival import (BREAKUP, RESAMPLES, alliances, hazard_numbers,
+                                           hazard_ratios, run_rates, survival_panel)
 from experiments.analysis import Analysis, ExperimentData, Finding
 from experiments.spec import Spec
-from experiments.statistics import (bootstrap_difference, cluster_bootstrap_hazard_ratio,
-                                    hazard_ratio, wilson_interval)
+from experiments.statistics import bootstrap_difference, wilson_interval
 from model.numerics import libm
 
 HYPOTHESIS = ("With structural change on, alliances break up at a lower hazard than under lip "
@@ -57,8 +58,6 @@ HYPOTHESIS = ("With structural change on, alliances break up at a lower hazard t
 CONDITION = "enable_structural_change"
 LABELS = {False: "lip service (no mitigation)", True: "structural change (mitigation)"}
 SHORT = {False: "mitigation off (lip service)", True: "mitigation on"}
-BREAKUP = ("split", "dissolved")
-RESAMPLES = 2000
 SEED = 4
 
 
@@ -115,56 +114,6 @@ SIZING = ("150 runs per condition (300 runs of 50 groups x 300 steps; the wall t
           "would not change the verdict.")
 
 
-def alliances(data: ExperimentData, condition: str = CONDITION) -> pd.DataFrame:
-    """The stored alliance records with their run's condition and the two event flags:
-    ``breakup`` (split or dissolved) and ``any_end`` (any loss of identity)."""
-    runs = data.runs[["run_id", condition]]
-    rec = data.records if data.records is not None else pd.DataFrame(
-        columns=["run_id", "lifetime", "censored", "fate"])
-    rec = rec.merge(runs, on="run_id", how="inner")
-    rec[condition] = rec[condition].astype(bool)
-    rec["breakup"] = rec["fate"].isin(BREAKUP)
-    rec["any_end"] = ~rec["censored"].astype(bool)
-    return rec
-
-
-def run_rates(data: ExperimentData, rec: pd.DataFrame, condition: str = CONDITION,
-              extra: tuple[str, ...] = ("stable_alliance_formed",)) -> pd.DataFrame:
-    """Per run: break-ups, alliance-steps at risk and the rate per 100 alliance-steps (NaN for a
-    run without alliances at risk), with the run's condition and ``extra`` outcomes."""
-    g = rec.groupby("run_id").agg(breakups=("breakup", "sum"), exposure=("lifetime", "sum"))
-    out = data.runs[["run_id", condition, *extra]].merge(
-        g, left_on="run_id", right_index=True, how="left")
-    out[condition] = out[condition].astype(bool)
-    out[["breakups", "exposure"]] = out[["breakups", "exposure"]].fillna(0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["rate"] = np.where(out["exposure"] > 0, 100.0 * out["breakups"] / out["exposure"],
-                               np.nan)
-    return out
-
-
-def hazard_ratios(rec: pd.DataFrame, event: str, condition: str = CONDITION,
-                  seed: int = SEED) -> tuple[dict, dict]:
-    """Hazard of ``event`` with the condition on against off: the pooled log-rank estimate with
-    its interval, and the same estimate with a cluster bootstrap interval over runs."""
-    off, on = rec[~rec[condition]], rec[rec[condition]]
-    with np.errstate(divide="ignore", invalid="ignore"):  # no event in an arm: HR 0 or inf
-        logrank = hazard_ratio(off["lifetime"], off[event], on["lifetime"], on[event])
-        cluster = cluster_bootstrap_hazard_ratio(rec["lifetime"], rec[event], rec[condition],
-                                                 rec["run_id"], n_resamples=RESAMPLES,
-                                                 seed=seed)
-    return logrank, cluster
-
-
-def hazard_numbers(hr_break: dict, hr_any: dict, boot_break: dict) -> dict:
-    """The hazard figures a summary lists besides its findings (experiments 4 and 5)."""
-    return {"hr_breakup_logrank_p": hr_break["p_value"],
-            "breakups_off": hr_break["events_a"], "breakups_on": hr_break["events_b"],
-            "hr_any_logrank": hr_any["estimate"], "hr_any_logrank_low": hr_any["low"],
-            "hr_any_logrank_high": hr_any["high"],
-            "bootstrap_resamples_valid": boot_break["n_valid"]}
-
-
 def survival_at(rec: pd.DataFrame, event: str, condition: str, t: float,
                 name: str) -> dict:
     """Kaplan-Meier share of alliances without ``event`` at time t in each condition, with
@@ -184,10 +133,11 @@ def survival_at(rec: pd.DataFrame, event: str, condition: str, t: float,
 
 
 def analyse(data: ExperimentData) -> Analysis:
-    rec = alliances(data)
-    rates = run_rates(data, rec)
-    hr_break, boot_break = hazard_ratios(rec, "breakup")
-    hr_any, boot_any = hazard_ratios(rec, "any_end")
+    """Hazard ratios of break-up and of any loss of identity, run-level differences, verdict."""
+    rec = alliances(data, CONDITION)
+    rates = run_rates(data, rec, CONDITION)
+    hr_break, boot_break = hazard_ratios(rec, "breakup", CONDITION, SEED)
+    hr_any, boot_any = hazard_ratios(rec, "any_end", CONDITION, SEED)
     off, on = (rates[rates[CONDITION] == c] for c in (False, True))
     rate = bootstrap_difference(off["rate"], on["rate"], np.mean, n_resamples=RESAMPLES,
                                 seed=SEED)
@@ -258,35 +208,11 @@ def _verdict(hr: dict, rate: dict) -> tuple[str, str]:
         "them, as the essays argue, depends on how alliances from one run are weighed.")
 
 
-def fmt(v: float) -> str:
-    return "n/a" if not np.isfinite(v) else f"{v:.2f}"
-
-
-def survival_panel(ax, rec: pd.DataFrame, event: str, condition: str, labels: dict,
-                   title: str, finding: Finding, letter: str, xlabel: str,
-                   legend: str = "best") -> None:
-    """Kaplan-Meier curves (off, on) of ``event`` with bands, the hazard ratio in the title;
-    censoring ticks are drawn small, as there are hundreds."""
-    from model.plots import plot_survival
-
-    conditions = {labels[c]: (rec.loc[rec[condition] == c, "lifetime"].to_numpy(float),
-                              rec.loc[rec[condition] == c, event].to_numpy(bool))
-                  for c in (False, True)}
-    plot_survival(ax, conditions, xlabel=xlabel, ylabel="share of alliances not ended")
-    for line in ax.get_lines():
-        if line.get_marker() == "|":
-            line.set_markersize(3)
-            line.set_markeredgewidth(0.6)
-    ax.legend(loc=legend, fontsize=6.5, title="95% band", title_fontsize=6.5)
-    ax.set_title(f"$\\bf{{{letter}}}$  {title}\nhazard ratio on vs off {fmt(finding.estimate)} "
-                 f"(95% CI {fmt(finding.low)} to {fmt(finding.high)}, runs resampled)",
-                 loc="left", fontsize=7)
-
-
 def figure(data: ExperimentData, analysis: Analysis):
+    """Kaplan-Meier curves of break-up (a) and of any loss of identity (b), off against on."""
     from experiments.style import COLUMN, figure as new_figure
 
-    rec = alliances(data)
+    rec = alliances(data, CONDITION)
     found = {x.name: x for x in analysis.findings}
     fig, axes = new_figure(2, 1, width=COLUMN, height=5.0, sharex=True)
     survival_panel(axes[0], rec, "breakup", CONDITION, SHORT,

@@ -27,9 +27,10 @@ alliances hardly needed the enemy and only 0.1 per run broke up after it faded (
 test). Both arms share this regime, which was
 fixed before the full runs.
 
-Outcome. The ``measure`` reconstructs every run's alliances (``model.analysis.persistence``, Jaccard 0.5,
-every step) and keeps those alive at the fade step, with their residual lifetime from it
-(censored at the run end), fate, size and the share of their contracts that share the enemy.
+Outcome. The ``measure`` reconstructs every run's alliances (``model.analysis.persistence``,
+Jaccard 0.5, every step) and keeps those alive at the fade step, with their residual lifetime
+from it (censored at the run end), fate, size and the share of their contracts that share the
+enemy.
 As in experiment 4, the headline event is break-up (split or dissolved) with merges censored,
 beside any loss of identity; Kaplan-Meier curves with bands, the log-rank hazard ratio, a
 cluster bootstrap over runs (alliances of one run are not independent), and two run-level
@@ -49,9 +50,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from experiments.alliance_survival import (BREAKUP, RESAMPLES, alliances, hazard_numbers,
+                                           hazard_ratios, run_rates, survival_panel)
 from experiments.analysis import Analysis, ExperimentData, Finding
-from experiments.e4_structural_change import (BREAKUP, RESAMPLES, alliances, hazard_numbers,
-                                              hazard_ratios, run_rates, survival_panel)
 from experiments.spec import Spec
 from experiments.statistics import bootstrap_difference, mean_band
 from model.numerics import libm

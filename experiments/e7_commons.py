@@ -76,15 +76,17 @@ def nature_voice(model, every: int = SAMPLE_EVERY) -> dict:
     """How much the nature side is inside stable alliances over the run, and the voice reach.
 
     At steps 0, every, 2 every, ... and the last step, the stable alliances are rebuilt from the
-    contract history (active contracts renewed by then; ``model.analysis.components.stable_labels`` with
-    the run's size and share minima), and the population share of the nature-side groups that
-    belong to one is taken. ``voice_reach_final`` is sum_g w_g v_g / sum_g w_g with w_g a
-    group's extraction weight (size, times ``nature_side_extraction`` on the nature side) and
-    v_g its voice now (``model.mechanisms.commons.voice``).
+    contract history (active contracts renewed by then;
+    ``model.analysis.components.stable_labels`` with the run's size and share minima), and the
+    population share of the nature-side groups that belong to one is taken.
+    ``voice_reach_final`` is sum_g w_g v_g / sum_g w_g with w_g a group's extraction weight
+    (size, times ``nature_side_extraction`` on the nature side) and v_g its voice now
+    (``model.mechanisms.commons.voice``).
     """
     from model.analysis import components as alliances
-    from model.mechanisms import commons
+    from model.analysis.persistence import observation_steps
     from model.core.parameters import NATURE_AXIS
+    from model.mechanisms import commons
 
     s, p = model.state, model.params
     if NATURE_AXIS not in s.axis_names:
@@ -95,7 +97,7 @@ def nature_voice(model, every: int = SAMPLE_EVERY) -> dict:
     c = s.contracts.as_dict()
     a, b = np.asarray(c["a"]), np.asarray(c["b"])
     start, ended, first = (np.asarray(c[k]) for k in ("start", "ended", "first_renewal"))
-    steps = np.unique(np.append(np.arange(0, model.time + 1, every), model.time))
+    steps = observation_steps(model.time, every)
     shares = []
     for t in steps:
         live = (start <= t) & ((ended < 0) | (ended > t))

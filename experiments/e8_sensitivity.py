@@ -24,7 +24,8 @@ or divided by about 7), trust thresholds default +/- 0.3, and a few counts a doc
 neighbourhood of the default. Two exceptions follow from constraints: ``domination_bias`` in
 [0, 0.6] and ``contact_bias`` in [0, 0.4], so that their sum never exceeds 1 and no sampled
 point fails (SALib needs every point); and ``encounter_rate`` starts at 0.25, because without
-encounters nothing happens at all.
+encounters nothing happens at all. The ranges, the dummy, the run size and the analysed outcomes
+are shared with ``e8b_sobol`` through ``experiments.sensitivity_setup``.
 
 Left out, with reasons: ``n_groups`` (fixed at 30, the population size for budget's sake;
 ``faultline_alignment`` and the other structure parameters vary instead), ``collect_every``
@@ -61,88 +62,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.numerics.libm import log1p
-
 from . import statistics as st
 from .analysis import Analysis, ExperimentData, Finding
 from .design import plan as make_plan
+from .sensitivity_setup import DUMMY, N_GROUPS, OUTCOMES, RANGES, STEPS, point_outcomes
 from .spec import Spec
 from .style import COLUMN, OKABE_ITO, figure as new_figure, panel_label
-
-DUMMY = "enemy_onset"
-
-RANGES: dict[str, tuple[float, float]] = {
-    # population structure: shares over the unit interval, counts over the schema range
-    "n_axes": (1, 7),
-    "faultline_alignment": (0.0, 1.0),
-    "dominated_share": (0.05, 0.95),
-    "n_traits": (0, 5),
-    "trait_values": (2, 10),
-    "size_inequality": (0.0, 2.0),
-    "salience_spread": (0.0, 3.0),
-    "resource_gap": (0.0, 2.0),
-    "openness_mean": (0.01, 0.99),
-    "openness_spread": (0.0, 1.0),
-    "initial_prejudice": (0.0, 1.0),
-    # movements
-    "n_movements": (0, 20),
-    "mediation_capacity": (0.0, 1.0),
-    "rootedness": (0.0, 1.0),
-    "mediation_reach": (0.0, 2.0),
-    "initial_tie_density": (0.0, 1.0),
-    "convergence_space": (0.0, 0.1),
-    "tie_reinforcement": (0.0, 0.2),
-    "tie_decay": (0.0, 0.04),
-    # encounters (domination_bias + contact_bias <= 1 on the whole box)
-    "encounter_rate": (0.25, 1.75),
-    "domination_bias": (0.0, 0.6),
-    "contact_bias": (0.0, 0.4),
-    "contact_memory": (1, 7),
-    # outcomes of encounters: log-odds intercepts default +/- 2, weights 0 to twice default
-    "virtuous_base": (-2.0, 2.0),
-    "hostility_base": (-5.0, -1.0),
-    "openness_weight": (0.0, 6.0),
-    "trust_weight": (0.0, 4.0),
-    "domination_weight": (0.0, 3.0),
-    "bond": (0.0, 1.0),
-    "cultural_similarity_weight": (0.0, 1.0),
-    # trust
-    "trust_gain": (0.0, 0.2),
-    "negativity_bias": (1.0, 4.0),
-    "secondary_transfer": (0.0, 1.0),
-    # internal power
-    "opening_rate": (0.0, 0.1),
-    "rally_rate": (0.0, 0.04),
-    "backlash_rate": (0.0, 0.04),
-    "entrenchment_rate": (0.0, 0.04),
-    # contracts: trust thresholds default +/- 0.3, term from a quarter to 1.75 times default
-    "contract_threshold": (0.1, 0.7),
-    "renewal_threshold": (-0.1, 0.5),
-    "contract_term": (5, 35),
-    "renewal_max_domination": (0.0, 0.3),
-    "lapse_cost": (0.0, 0.2),
-    # structural change, economy
-    "mitigation_rate": (0.0, 0.2),
-    "lip_service_rate": (0.0, 0.04),
-    "economic_gain": (0.0, 0.1),
-    "interdependence_rate": (0.0, 0.1),
-    "interdependence_weight": (0.0, 0.6),
-    "resource_decay": (0.0, 0.04),
-    # common enemy (constant schedule), commons, divide and rule
-    "enemy_salience": (0.0, 1.0),
-    "enemy_effect": (0.0, 0.6),
-    "commons_regrowth": (0.0, 0.2),
-    "extraction_rate": (0.0, 0.06),
-    "nature_side_extraction": (0.0, 1.0),
-    "voice_effect": (0.0, 1.0),
-    "scarcity_weight": (0.0, 4.0),
-    "harvest_value": (0.0, 2.0),
-    "instigation": (0.0, 1.0),
-    "instigation_weight": (0.0, 6.0),
-    # the inert dummy: the noise floor
-    DUMMY: (0, 200),
-}
-"""The sampled range of every numeric parameter (see the module docstring for the rules)."""
 
 NOT_SCREENED = pd.DataFrame({
     "parameter": ["n_groups", "collect_every", "stable_alliance_min_size",
@@ -161,10 +86,8 @@ NOT_SCREENED = pd.DataFrame({
 MEDIATION = ("mediation_capacity", "n_movements", "mediation_reach", "rootedness")
 """Parameters of movements' mediation, the mechanism the essays put first."""
 
-STEPS = 200
 QUICK_VARIED = ("mediation_capacity", "n_movements", "instigation", "trust_gain",
                 "contract_threshold", "domination_bias", "contact_bias", DUMMY)
-N_GROUPS = 30
 SPARSE = 10  # "few": fewer than this many influential parameters
 
 HYPOTHESIS = ("Only a few (fewer than ten) of the 58 numeric parameters move the probability of "
@@ -202,31 +125,12 @@ SPEC = Spec(
            "samples": 3, "steps": 30},
 )
 
-OUTCOMES = {"stable_alliance_formed": "P(stable alliance)",
-            "log_lifetime": "log(1 + median alliance lifetime)"}
-
-
-def lifetime_score(median, steps: int) -> np.ndarray:
-    """log(1 + median lifetime capped at the run length); 0 for a run without alliances (NaN
-    median) and log(1 + steps) for a median not reached (inf)."""
-    m = np.asarray(median, dtype=float)
-    m = np.where(np.isnan(m), 0.0, np.minimum(m, steps))
-    return log1p(m)
-
-
-def point_outcomes(data: ExperimentData) -> pd.DataFrame:
-    """Per design point means of the analysed outcomes, in the sampler's order."""
-    runs = data.runs.copy()
-    runs["log_lifetime"] = lifetime_score(runs["median_alliance_lifetime"], data.spec.steps)
-    n_points = len(make_plan(data.spec).points)
-    return pd.DataFrame({o: st.point_means(runs, o, n_points) for o in OUTCOMES})
-
-
 def screen(problem: dict, X: np.ndarray, Y: np.ndarray, dummy: str = DUMMY,
            n_resamples: int = 2000, seed: int = 0) -> pd.DataFrame:
     """mu* of every parameter with a percentile bootstrap interval over trajectories, and its
     excess over the dummy's mu* with a paired interval (same resampled trajectories)."""
-    ee = np.abs(st.elementary_effects(problem, X, Y))
+    effects = st.elementary_effects(problem, X, Y)
+    ee = np.abs(effects)
     names = list(problem["names"])
     j = names.index(dummy)
     r = ee.shape[0]
@@ -241,7 +145,7 @@ def screen(problem: dict, X: np.ndarray, Y: np.ndarray, dummy: str = DUMMY,
         "excess": mu - mu[j],
         "excess_low": np.quantile(excess, 0.025, axis=0),
         "excess_high": np.quantile(excess, 0.975, axis=0),
-        "sigma": st.elementary_effects(problem, X, Y).std(axis=0, ddof=1) if r > 1
+        "sigma": effects.std(axis=0, ddof=1) if r > 1
         else np.full(len(names), np.nan),
     })
     out["influential"] = (out["excess_low"] > 0) & (out["parameter"] != dummy)

@@ -8,9 +8,9 @@ Design: SALib's Sobol' sampler (Saltelli 2002; Saltelli et al. 2010) without sec
 N = 256 base rows over the parameters in ``TOP`` plus the same inert dummy as the screen
 (``enemy_onset`` under a constant enemy), N x (k + 2) points, 2 replicates per point, 30 groups
 for 200 steps, every other parameter at its schema default. Ranges are the screen's
-(``e8_sensitivity.RANGES``), so the two experiments describe the same parameter space.
-Outcomes as in the screen: the probability of a stable alliance (mean of the replicates' 0/1
-outcomes) and ``log(1 + min(median lifetime, steps))`` (0 without any alliance).
+(``experiments.sensitivity_setup.RANGES``), so the two experiments describe the same parameter
+space. Outcomes as in the screen: the probability of a stable alliance (mean of the
+replicates' 0/1 outcomes) and ``log(1 + min(median lifetime, steps))`` (0 without any alliance).
 
 Noise: a point's mean over two 0/1 replicates carries run-to-run noise that no parameter
 explains. It inflates every total index by about the noise share of the output variance and
@@ -34,8 +34,7 @@ import pandas as pd
 
 from . import statistics as st
 from .analysis import Analysis, ExperimentData, Finding
-from .design import plan as make_plan
-from .e8_sensitivity import DUMMY, N_GROUPS, OUTCOMES, RANGES, STEPS, lifetime_score
+from .sensitivity_setup import DUMMY, N_GROUPS, OUTCOMES, RANGES, STEPS, point_outcomes
 from .spec import Spec
 from .style import COLUMN, OKABE_ITO, figure as new_figure, panel_label
 
@@ -82,10 +81,8 @@ SPEC = Spec(
 
 def indices(data: ExperimentData, outcome: str, seed: int) -> tuple[pd.DataFrame, dict]:
     """Sobol' indices of one outcome with bootstrap intervals, and the replicates."""
-    runs = data.runs.copy()
-    runs["log_lifetime"] = lifetime_score(runs["median_alliance_lifetime"], data.spec.steps)
     names = list(data.spec.varied)
-    Y = st.point_means(runs, outcome, len(make_plan(data.spec).points))
+    Y = point_outcomes(data)[outcome].to_numpy()
     r = st.sobol_resamples(Y, len(names), n_resamples=2000, seed=seed)
     j = names.index(DUMMY)
     q = lambda a: np.quantile(a, [0.025, 0.975], axis=0)  # noqa: E731

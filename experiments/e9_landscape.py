@@ -15,9 +15,9 @@ minus unmitigated domination) and the groups' population shares as sizes.
 
 Mapping. The model's partition is its alliances (components of active contracts) with every
 unallied group a coalition of its own; its energy is the k-coalition energy of
-``model.analysis.landscape.energy`` with those coalitions. The partition is at a local minimum when no
-single group lowers the energy by moving to another existing coalition or by leaving to stand
-alone (``nash_stability`` with no limit on coalitions; for groups of positive size an
+``model.analysis.landscape.energy`` with those coalitions. The partition is at a local minimum
+when no single group lowers the energy by moving to another existing coalition or by leaving to
+stand alone (``nash_stability`` with no limit on coalitions; for groups of positive size an
 improving move for the group is the same as a lower energy). The best known minimum is the
 lowest energy among the exact two-coalition minimum (``exact_minima``, all 2^(n-1) splits),
 a multi-start local search over any number of coalitions (``heuristic_minimum`` with k = n)
@@ -52,6 +52,9 @@ N_GROUPS = 16
 STEPS = 300
 RANDOM_PARTITIONS = 200
 GAP_TOLERANCE = 0.05
+PERCENTILES = {"method": "linear", "levels": (0.025, 0.975)}
+"""How this experiment's bootstrap intervals read their ends off the resamples (numpy's linear
+quantiles at exactly 2.5% and 97.5%; see ``statistics.bootstrap_interval``)."""
 
 HYPOTHESIS = ("At the end of a run the model's alliance partition sits at a local minimum of the "
               "landscape energy built from its own propensities more often than random "
@@ -226,14 +229,15 @@ def analyse(data: ExperimentData) -> Analysis:
     k = runs["at_local_minimum"].sum()
     low, high = st.wilson_interval(k, n)
     paired = runs["at_local_minimum"] - runs["random_at_local_minimum"]
-    diff = _paired_bootstrap(paired.to_numpy(float), seed=3)
+    diff = st.bootstrap_interval(paired.to_numpy(float), np.mean, seed=3, **PERCENTILES)
     gap = _mean_ci(runs["gap"])
     rgap = _mean_ci(runs["random_gap"])
     nontrivial = runs[runs["trivial_partition"] == 0]
     kn = nontrivial["at_local_minimum"].sum()
     nlow, nhigh = st.wilson_interval(kn, len(nontrivial))
     gap_nt = _mean_ci(nontrivial["gap"])
-    vs_random = _bootstrap_median(nontrivial["gap_vs_random"].to_numpy(float), seed=5)
+    vs_random = st.bootstrap_interval(nontrivial["gap_vs_random"].to_numpy(float), np.median,
+                                      seed=5, **PERCENTILES)
     pct = _mean_ci(nontrivial["energy_percentile"])
     two = _mean_ci(runs["gap_two_coalitions"])
     findings = [
@@ -248,7 +252,8 @@ def analyse(data: ExperimentData) -> Analysis:
                 "energy above it / total propensity (0 = at the minimum), mean over runs"),
         Finding("gap of random same-size partitions", *rgap, "the same for the baseline"),
         Finding("gap, non-trivial partitions", *gap_nt, "mean over runs"),
-        Finding("gap relative to random, non-trivial partitions", *vs_random,
+        Finding("gap relative to random, non-trivial partitions", vs_random["estimate"],
+                vs_random["low"], vs_random["high"],
                 "0 = at the minimum, 1 = no better than chance (median over runs, bootstrap)"),
         Finding("energy percentile among random partitions", *pct,
                 "share of same-size random partitions with lower energy (non-trivial runs)"),
@@ -290,28 +295,6 @@ def analyse(data: ExperimentData) -> Analysis:
                     tables={"How the model maps onto the landscape": MAPPING,
                             "Landscape position per mediation level": shown},
                     numbers=numbers)
-
-
-def _paired_bootstrap(x: np.ndarray, seed: int, n_resamples: int = 2000) -> dict:
-    """Mean of paired differences with a percentile bootstrap interval."""
-    x = x[~np.isnan(x)]
-    if len(x) < 2:
-        m = float(x.mean()) if len(x) else float("nan")
-        return {"estimate": m, "low": float("nan"), "high": float("nan")}
-    rng = np.random.default_rng(seed)
-    boot = x[rng.integers(0, len(x), size=(n_resamples, len(x)))].mean(axis=1)
-    return {"estimate": float(x.mean()), "low": float(np.quantile(boot, 0.025)),
-            "high": float(np.quantile(boot, 0.975))}
-
-
-def _bootstrap_median(x: np.ndarray, seed: int, n_resamples: int = 2000):
-    x = x[~np.isnan(x)]
-    if len(x) < 2:
-        m = float(np.median(x)) if len(x) else float("nan")
-        return m, float("nan"), float("nan")
-    rng = np.random.default_rng(seed)
-    boot = np.median(x[rng.integers(0, len(x), size=(n_resamples, len(x)))], axis=1)
-    return float(np.median(x)), float(np.quantile(boot, 0.025)), float(np.quantile(boot, 0.975))
 
 
 def figure(data: ExperimentData, analysis: Analysis):

@@ -1,11 +1,13 @@
 """Running a plan: local processes or a Dask cluster, the same results either way.
 
 Each run is :func:`execute` on a :class:`Task` (plain, picklable): it calls the project's one run
-function, ``model.run.run``, with the run's parameters and seed, and returns a row (ids, seed, parameters, the spec's outcomes as floats,
-wall time of the model run, when and on which worker it started, error) and optionally its per-step metrics and the records of the spec's ``measure``. A run that raises is returned with its
-error text and NaN outcomes; the sweep goes on. :func:`run_sweep` sends the missing runs to a
-backend, writes completed runs in small atomic batches (see experiments.store) and shows a
-tqdm progress bar (runs done, runs per second, time left).
+function, ``model.run.run``, with the run's parameters and seed, and returns a row (ids, seed,
+parameters, the spec's outcomes as floats, wall time of the model run, when and on which worker
+it started, error) and optionally its per-step metrics and the records of the spec's
+``measure``. A run that raises is returned with its error text and NaN outcomes; the sweep goes
+on. :func:`run_sweep` sends the missing runs to a backend, writes completed runs in small atomic
+batches (see experiments.store) and shows a tqdm progress bar (runs done, runs per second, time
+left).
 """
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 
 A :class:`Spec` is plain data. It is written as a Python module that defines ``SPEC = Spec(...)``
 or as a TOML file (see :func:`load_toml`), and it is checked against the model's parameter
-schema (``model.core.parameters.SCHEMA``) before anything runs: an unknown parameter or outcome name,
-or a value outside the schema's range, raises :class:`SpecError` naming the field, the value and
-what is allowed.
+schema (``model.core.parameters.SCHEMA``) before anything runs: an unknown parameter or outcome
+name, or a value outside the schema's range, raises :class:`SpecError` naming the field, the
+value and what is allowed.
 
 Varied parameters map a name to either a list of *levels* (used as they are by the ``grid``
 design) or a ``(low, high)`` *range* (sampled by the ``lhs``, ``sobol`` and ``morris`` designs).

@@ -2,14 +2,13 @@
 
 Colours are the Okabe-Ito palette (Okabe and Ito 2008), safe for the common colour-vision
 deficiencies; sequential maps are viridis/cividis. Figures are sized for one journal column
-(3.5 in, 89 mm) and saved as PNG (for the README) and PDF (for papers) without timestamps, so
-a rebuilt figure does not differ from the committed one only by its date.
+(3.5 in, 89 mm). Saving a figure (PNG and PDF, without timestamps) is
+``experiments.figures.save_figure``.
 """
 
 from __future__ import annotations
 
 from contextlib import contextmanager
-from pathlib import Path
 
 import matplotlib
 
@@ -74,20 +73,3 @@ def panel_label(ax, text: str) -> None:
     """A bold panel letter in the upper-left corner, outside the axes."""
     ax.text(-0.02, 1.02, text, transform=ax.transAxes, fontweight="bold", ha="right",
             va="bottom", fontsize=9)
-
-
-def save(fig, stem: str | Path) -> tuple[Path, Path]:
-    """Write ``stem.png`` and ``stem.pdf`` (atomically, without timestamps)."""
-    from .store import atomic_write_bytes
-
-    stem = Path(stem)
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    paths = []
-    with style():
-        for ext, meta in (("png", {"Software": None}), ("pdf", {"CreationDate": None,
-                                                                "Producer": None})):
-            path = stem.with_suffix(f".{ext}")
-            atomic_write_bytes(path, lambda tmp, ext=ext, meta=meta:
-                               fig.savefig(tmp, format=ext, metadata=meta))
-            paths.append(path)
-    return tuple(paths)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from experiments.e8_sensitivity import DUMMY, RANGES, lifetime_score, screen
+from experiments.e8_sensitivity import screen
+from experiments.sensitivity_setup import DUMMY, RANGES, lifetime_score
 from model.core.parameters import SCHEMA, validate
 
 EXCLUDED = {"n_groups", "collect_every", "stable_alliance_min_size", "stable_alliance_min_share",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from experiments import alliance_survival as survival
 from experiments import e4_structural_change as e4
 from experiments.analysis import ExperimentData
 
@@ -21,10 +22,10 @@ def test_merges_are_not_break_ups_and_rates_use_time_at_risk():
                             "lifetime": [10, 5, 25, 30],
                             "censored": [False, False, False, True],
                             "fate": ["dissolved", "merged", "split", "censored"]})
-    rec = e4.alliances(_data(runs, records))
+    rec = survival.alliances(_data(runs, records), e4.CONDITION)
     assert rec["breakup"].tolist() == [True, False, True, False]
     assert rec["any_end"].tolist() == [True, True, True, False]
-    rates = e4.run_rates(_data(runs, records), rec).set_index("run_id")
+    rates = survival.run_rates(_data(runs, records), rec, e4.CONDITION).set_index("run_id")
     assert np.isclose(rates.loc[0, "rate"], 100 * 2 / 40)
     assert rates.loc[1, "rate"] == 0.0
     assert np.isnan(rates.loc[2, "rate"])  # no alliance at risk: no rate, not a zero rate
@@ -43,5 +44,5 @@ def test_measure_records_every_alliance_of_a_run():
     censored = rec["censored"].to_numpy()
     assert np.all(rec["lifetime"][censored] == model.time - rec["birth"][censored])
     assert np.all(rec["lifetime"] >= 0)
-    assert out["breakups"] == int(rec["fate"].isin(e4.BREAKUP).sum())
+    assert out["breakups"] == int(rec["fate"].isin(survival.BREAKUP).sum())
     assert out["merges"] + out["breakups"] + int(censored.sum()) == len(rec)

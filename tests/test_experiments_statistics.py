@@ -176,6 +176,25 @@ def test_bootstrap_interval_covers_the_mean_and_handles_degenerate_input():
     assert bootstrap_interval([3.0, np.inf, np.inf], np.median)["estimate"] == np.inf
 
 
+def test_bootstrap_interval_reads_linear_quantiles_at_exact_levels():
+    """Experiment 9's intervals: numpy's linear quantiles of the same resamples at exactly
+    2.5% and 97.5% (not at (1 - 0.95) / 2, which is off by a rounding error)."""
+    from experiments.statistics import bootstrap_interval
+
+    x = np.random.default_rng(4).normal(0.3, 1.0, 57)
+    boot = x[np.random.default_rng(9).integers(0, len(x), size=(2000, len(x)))]
+    for stat in (np.mean, np.median):
+        r = bootstrap_interval(x, stat, seed=9, method="linear", levels=(0.025, 0.975))
+        values = stat(boot, axis=1)
+        assert (r["estimate"], r["low"], r["high"]) == (
+            float(stat(x)), float(np.quantile(values, 0.025)), float(np.quantile(values, 0.975)))
+    default = bootstrap_interval(x, seed=9)
+    values = boot.mean(axis=1)
+    assert (default["low"], default["high"]) == tuple(
+        float(v) for v in np.quantile(values, [(1 - 0.95) / 2, 1 - (1 - 0.95) / 2],
+                                      method="inverted_cdf"))
+
+
 def test_bootstrap_correlation_matches_scipy_and_brackets_the_truth():
     from scipy import stats as sps
 
