@@ -38,7 +38,7 @@ SERIES = (
     ("Encounters per step", (("virtuous_per_step", "virtuous"), ("hostile_per_step", "vicious"))),
     ("Commons", (("commons", "level of the shared commons"),)),
 )
-"""The time-series panels: title, then (metric, label) pairs; all metrics of model.metrics."""
+"""The time-series panels: title, then (metric, label) pairs; all metrics of model.core.metrics."""
 SHARES = {"Largest alliance", "Hostility", "Mean openness", "Commons"}
 """Panels whose values are shares in [0, 1], drawn on that fixed range so runs compare by eye."""
 
