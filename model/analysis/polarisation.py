@@ -36,7 +36,7 @@ HOSTILE_TRUST = 0.0
 
 The one definition of a hostile pair: the metric ``hostility`` (:func:`trust_summary`)
 counts these pairs, and the network figures (``model.plots``) and the dashboard draw them."""
-_HOSTILE_SUM = 2.0 * HOSTILE_TRUST  # t_ij + t_ji below this: exact, halving and doubling round nothing
+_HOSTILE_SUM = 2.0 * HOSTILE_TRUST  # t_ij + t_ji below this (doubling and halving are exact)
 
 
 @dataclass(frozen=True)
@@ -318,8 +318,8 @@ def _block_summary(trust, met, rows):
 
 @kernel
 def _hostile_pairs(trust, met):
-    """Met pairs i < j with trust[i, j] + trust[j, i] < 2 HOSTILE_TRUST, and all met pairs i < j; over
-    64 x 64 tiles, so that trust[j, i] is read from cache."""
+    """Met pairs i < j with trust[i, j] + trust[j, i] < 2 HOSTILE_TRUST, and all met pairs
+    i < j; over 64 x 64 tiles, so that trust[j, i] is read from cache."""
     nu = _U(trust.shape[0])
     t = trust.ravel()
     mt = met.ravel()
