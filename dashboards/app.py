@@ -28,6 +28,7 @@ from dashboards.controls import SECTION_TITLES, Control, sections
 from dashboards.explanations import EXPLANATIONS
 from dashboards.presets import PRESETS, PRESETS_BY_NAME
 from dashboards.session import Frame, Session, describe_error
+from model.analysis.polarisation import HOSTILE_TRUST
 from model.core.parameters import SWITCHES
 
 log = logging.getLogger("dashboards")
@@ -145,7 +146,8 @@ def Legend():
     Prose(
         "Circle size: population share. Colour: alliance (grey: unallied). Outline: openness "
         "(thicker = more open). Black line: active contract (thick once renewed). "
-        "Thin red line: hostile pair.", style="font-size: 13px")
+        f"Thin red line: hostile pair (they met and their mean mutual trust is below "
+        f"{HOSTILE_TRUST:g}: the pairs the hostility share counts).", style="font-size: 13px")
 
 
 @solara.component

@@ -1,10 +1,14 @@
-"""The dashboard's views as pure functions of a model's state: network, trust heatmap, series.
+"""The dashboard's views (``dashboards/views.py``) as pure functions of a model's state:
+network, trust heatmap, series.
 
 The page draws the network itself (SVG, so hovering and clicking a group work in the
 browser) from :func:`network_data`; the heatmap is a PNG made straight from the trust matrix;
 the time series are a matplotlib figure. :func:`snapshot_figure` draws all three with
-matplotlib for the PNG export. Node positions come from :func:`group_layout`, computed once
-per reset: groups that share identities sit close together and never move during a run.
+matplotlib for the PNG export; its network is ``model.plots.draw_network``, the one drawing
+of the network the quickstart figure uses too. Node positions come from :func:`group_layout`,
+computed once per reset: groups that share identities sit close together and never move
+during a run. Hostile pairs are those the metric ``hostility`` counts
+(``model.analysis.polarisation.HOSTILE_TRUST``).
 """
 
 from __future__ import annotations
@@ -20,14 +24,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 from PIL import Image
 
-from model.plots import PALETTE
+from model.plots import PALETTE, active_contracts, alliance_colour, draw_network, hostile_pairs
 
-UNALLIED = "#BBBBBB"
-HOSTILE = "#D55E00"
-HOSTILE_TRUST = -0.5
-"""Mean mutual trust below which a pair that met counts as hostile (as in model.plots)."""
 MAX_HOSTILE_EDGES = 600
-"""Most hostile pairs drawn; more only clutter a projected network."""
+"""Most hostile pairs drawn (the most hostile first); more only clutter a projected network."""
 NETWORK_SIZE = (560, 500)
 
 SERIES = (
@@ -38,14 +38,9 @@ SERIES = (
     ("Encounters per step", (("virtuous_per_step", "virtuous"), ("hostile_per_step", "vicious"))),
     ("Commons", (("commons", "level of the shared commons"),)),
 )
-"""The time-series panels: title, then (metric, label) pairs; all metrics of model.metrics."""
+"""The time-series panels: title, then (metric, label) pairs; all metrics of model.core.metrics."""
 SHARES = {"Largest alliance", "Hostility", "Mean openness", "Commons"}
 """Panels whose values are shares in [0, 1], drawn on that fixed range so runs compare by eye."""
-
-
-def alliance_colour(label: int) -> str:
-    """Colour of an alliance label (grey for unallied); black is kept for outlines."""
-    return PALETTE[label % (len(PALETTE) - 1)] if label >= 0 else UNALLIED
 
 
 def group_layout(state, seed: int = 0) -> np.ndarray:
@@ -82,27 +77,9 @@ def group_layout(state, seed: int = 0) -> np.ndarray:
     return 0.06 + 0.88 * (pos - low) / span
 
 
-def hostile_pairs(state, limit: int = MAX_HOSTILE_EDGES) -> np.ndarray:
-    """The most hostile pairs that met (mean mutual trust below HOSTILE_TRUST), at most ``limit``."""
-    mutual = 0.5 * (state.trust + state.trust.T)
-    mask = np.triu(state.met & (mutual < HOSTILE_TRUST), 1)
-    pairs = np.argwhere(mask)
-    if len(pairs) > limit:
-        worst = np.argsort(mutual[pairs[:, 0], pairs[:, 1]], kind="stable")[:limit]
-        pairs = pairs[np.sort(worst)]
-    return pairs
-
-
-def active_pairs(state) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Parties and renewed flag of every active contract, read once per drawing."""
-    c = state.contracts
-    ids = c.active_ids
-    return c.a[ids], c.b[ids], c.renewals[ids] > 0
-
-
 def allies(state, g: int, pairs=None) -> list[int]:
     """Groups with an active contract with group g."""
-    a, b, _ = active_pairs(state) if pairs is None else pairs
+    a, b, _ = active_contracts(state) if pairs is None else pairs
     return sorted(set(b[a == g].tolist()) | set(a[b == g].tolist()))
 
 
@@ -154,9 +131,9 @@ def network_data(state, layout: np.ndarray, size: tuple[int, int] = NETWORK_SIZE
     w, h = size
     xy = np.column_stack([layout[:, 0] * w, (1.0 - layout[:, 1]) * h]).round(1)
     radius = (2.5 + 60 * np.sqrt(state.sizes)).round(1)
-    a, b, renewed = active_pairs(state)
+    a, b, renewed = active_contracts(state)
     ally_ids = _ally_lists(state.n, a, b)
-    hostile = hostile_pairs(state)
+    hostile = hostile_pairs(state, MAX_HOSTILE_EDGES)
     nodes = [{"x": float(xy[g, 0]), "y": float(xy[g, 1]), "r": float(radius[g]),
               "fill": alliance_colour(int(state.alliance[g])),
               "sw": round(0.5 + 3.5 * float(state.openness[g]), 2),
@@ -169,32 +146,10 @@ def network_data(state, layout: np.ndarray, size: tuple[int, int] = NETWORK_SIZE
             "hostile": hostile_edges}
 
 
-def draw_network(ax, state, layout: np.ndarray, title: str = "") -> None:
-    """The same picture as :func:`network_data`, drawn with matplotlib (for the PNG export)."""
-    from matplotlib.collections import LineCollection
-
-    a, b, renewed = active_pairs(state)
-    hostile = hostile_pairs(state)
-    if len(hostile):
-        ax.add_collection(LineCollection(layout[hostile], colors=HOSTILE, linewidths=0.4, alpha=0.5))
-    if len(a):
-        seg = np.stack([layout[a], layout[b]], axis=1)
-        ax.add_collection(LineCollection(seg, colors="#333333",
-                                         linewidths=np.where(renewed, 2.2, 1.0)))
-    ax.scatter(layout[:, 0], layout[:, 1], s=4000 * state.sizes + 15,
-               c=[alliance_colour(int(x)) for x in state.alliance], edgecolors="black",
-               linewidths=0.5 + 2.5 * state.openness, zorder=3)
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    ax.set_title(title or "Groups and alliances", fontsize=10, loc="left")
-
-
 def network_figure(state, layout: np.ndarray, title: str = "") -> Figure:
-    """The network on its own figure."""
+    """The network on its own figure, as the PNG export draws it (model.plots.draw_network)."""
     fig = Figure(figsize=(5.5, 5), layout="constrained")
-    draw_network(fig.add_subplot(), state, layout, title)
+    draw_network(fig.add_subplot(), state, layout, title, max_hostile=MAX_HOSTILE_EDGES)
     return fig
 
 
@@ -371,10 +326,11 @@ def snapshot_figure(state, layout: np.ndarray, metrics: pd.DataFrame, title: str
     fig = Figure(figsize=(4.6 * top, 9.5))
     fig.suptitle(title, fontsize=12, x=0.01, y=0.995, ha="left")
     grid = fig.add_gridspec(1, top, left=0.04, right=0.99, bottom=0.46, top=0.95, wspace=0.15)
-    draw_network(fig.add_subplot(grid[0, 0]), state, layout, "Groups and alliances (this run)")
+    draw_network(fig.add_subplot(grid[0, 0]), state, layout, "Groups and alliances (this run)",
+                 max_hostile=MAX_HOSTILE_EDGES)
     if twin_state is not None:
         draw_network(fig.add_subplot(grid[0, 1]), twin_state, layout,
-                     f"Groups and alliances ({twin_label})")
+                     f"Groups and alliances ({twin_label})", max_hostile=MAX_HOSTILE_EDGES)
     draw_heatmap(fig.add_subplot(grid[0, top - 1]), state)
     series = fig.add_gridspec(2, 3, left=0.05, right=0.99, bottom=0.04, top=0.39,
                               hspace=0.45, wspace=0.2)

@@ -15,11 +15,14 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
-             "#000000")
-"""Blue, vermillion, bluish green, reddish purple, orange, sky blue, yellow, black: the same
-colours as ``model.plots.PALETTE``, ordered so that the first two (the usual pair of conditions)
-differ most in lightness as well as hue."""
+from model.plots import OKABE_ITO_COLOURS  # noqa: E402
+
+OKABE_ITO = tuple(OKABE_ITO_COLOURS[name] for name in (
+    "blue", "vermillion", "bluish green", "reddish purple", "orange", "sky blue", "yellow",
+    "black"))
+"""Blue, vermillion, bluish green, reddish purple, orange, sky blue, yellow, black: the colours
+of ``model.plots.OKABE_ITO_COLOURS`` (where they are defined once), ordered so that the first
+two (the usual pair of conditions) differ most in lightness as well as hue."""
 SEQUENTIAL = "viridis"
 DIVERGING = "RdBu_r"
 COLUMN = 3.5  # inches: one journal column

@@ -1,15 +1,47 @@
-"""The time-series figure of a run: what happened to alliances, trust and the commons."""
+"""Figures of a run (``model/plots.py``, an edge of the package): its time series, the network
+of groups, alliances and contracts, and survival curves; and the colours every figure uses.
+
+The network is drawn by one function, :func:`draw_network`, on any positions: the
+quickstart figure (:func:`network_figure`) gives it a spring layout of the contract graph,
+the dashboard's PNG export (``dashboards/views.py``) its fixed layout by identity. Hostile
+pairs are those the metric ``hostility`` counts (``model.analysis.polarisation.HOSTILE_TRUST``).
+"""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.collections import LineCollection
 
+from model.analysis.polarisation import HOSTILE_TRUST
 from model.analysis.survival import first_crossing, kaplan_meier, step_points
 
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
-"""Okabe-Ito colour-blind-safe palette."""
+OKABE_ITO_COLOURS = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "bluish green": "#009E73",
+    "vermillion": "#D55E00",
+    "reddish purple": "#CC79A7",
+    "sky blue": "#56B4E9",
+    "yellow": "#F0E442",
+    "black": "#000000",
+}
+"""The Okabe-Ito colour-blind-safe palette (Okabe and Ito 2008), by name: the one place its
+colours are written; every ordered palette (``PALETTE`` here, ``OKABE_ITO`` in
+``experiments/style.py``) is read from it."""
+
+PALETTE = tuple(OKABE_ITO_COLOURS[name] for name in (
+    "blue", "orange", "bluish green", "vermillion", "reddish purple", "sky blue", "black"))
+"""Okabe-Ito colours in the order of the run figures and the dashboard (no yellow, which is
+hard to see on white; black last, kept for outlines in the network)."""
+
+UNALLIED = "#BBBBBB"
+"""Colour of a group in no alliance."""
+HOSTILE = OKABE_ITO_COLOURS["vermillion"]
+"""Colour of a hostile pair's line."""
+CONTRACT = "#333333"
+"""Colour of an active contract's line."""
 
 PANELS = (
     ("Alliances", (("largest_alliance_share", "largest alliance (population share)"),
@@ -48,46 +80,86 @@ def timeseries_figure(metrics: pd.DataFrame, title: str = ""):
     return fig
 
 
-def network_figure(model, title: str = ""):
-    """The people's charter at the end of a run: groups, their alliances and contracts.
+def alliance_colour(label: int) -> str:
+    """Colour of an alliance label (grey for unallied), so an alliance looks the same everywhere;
+    black is kept for outlines."""
+    return PALETTE[label % (len(PALETTE) - 1)] if label >= 0 else UNALLIED
 
-    Node area = population share, colour = alliance (grey = unallied), edge = active contract
-    (thick when renewed at least once), thin red = hostile pair (mean mutual trust < -0.5).
+
+def hostile_pairs(state, limit: int | None = None) -> np.ndarray:
+    """Pairs (i < j) that met and are hostile, as the metric ``hostility`` counts them.
+
+    Hostile means mean mutual trust (t_ij + t_ji) / 2 below ``HOSTILE_TRUST``. With
+    ``limit``, only the ``limit`` most hostile, in the same (row-major) order.
     """
-    import networkx as nx
-    import numpy as np
+    mutual = 0.5 * (state.trust + state.trust.T)
+    pairs = np.argwhere(np.triu(state.met & (mutual < HOSTILE_TRUST), 1))
+    if limit is not None and len(pairs) > limit:
+        worst = np.argsort(mutual[pairs[:, 0], pairs[:, 1]], kind="stable")[:limit]
+        pairs = pairs[np.sort(worst)]
+    return pairs
 
-    s = model.state
-    c = s.contracts
-    active = c.active_ids
+
+def active_contracts(state) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Parties and renewed flag of every active contract, read once per drawing."""
+    c = state.contracts
+    ids = c.active_ids
+    return c.a[ids], c.b[ids], c.renewals[ids] > 0
+
+
+def spring_layout(state, seed: int = 1) -> np.ndarray:
+    """(N, 2) positions from a spring layout of the contract graph (networkx), so allies sit
+    together; the quickstart figure's layout."""
+    import networkx as nx
+
+    a, b, _ = active_contracts(state)
     graph = nx.Graph()
-    graph.add_nodes_from(range(s.n))
-    graph.add_edges_from(zip(c.a[active].tolist(), c.b[active].tolist()))
-    pos = nx.spring_layout(graph, seed=1, k=1.5 / np.sqrt(max(s.n, 1)))
-    fig, ax = plt.subplots(figsize=(7, 6.5), constrained_layout=True)
-    mutual = 0.5 * (s.trust + s.trust.T)
-    hostile = np.argwhere(np.triu(s.met & (mutual < -0.5), 1))
+    graph.add_nodes_from(range(state.n))
+    graph.add_edges_from(zip(a.tolist(), b.tolist()))
+    pos = nx.spring_layout(graph, seed=seed, k=1.5 / np.sqrt(max(state.n, 1)))
+    return np.array([pos[g] for g in range(state.n)], dtype=float).reshape(state.n, 2)
+
+
+def draw_network(ax, state, positions: np.ndarray, title: str = "", *,
+                 max_hostile: int | None = None) -> None:
+    """Groups, their alliances, contracts and hostile pairs on ``ax``, at ``positions`` (N, 2).
+
+    Node area = population share, colour = alliance (grey = unallied), outline width =
+    openness; black line = active contract (thick once renewed); thin red line = hostile pair
+    (:func:`hostile_pairs`, at most ``max_hostile`` of them). Group names are written for at
+    most 12 groups.
+    """
+    positions = np.asarray(positions, dtype=float).reshape(state.n, 2)
+    a, b, renewed = active_contracts(state)
+    hostile = hostile_pairs(state, max_hostile)
     if len(hostile):
-        nx.draw_networkx_edges(nx.Graph(hostile.tolist()), pos, ax=ax, edge_color="#D55E00",
-                               width=0.3, alpha=0.35)
-    renewed = c.renewals[active] > 0
-    edges = list(zip(c.a[active].tolist(), c.b[active].tolist()))
-    nx.draw_networkx_edges(graph, pos, edgelist=[e for e, r in zip(edges, renewed) if r], ax=ax,
-                           width=2.0, edge_color="#333333")
-    nx.draw_networkx_edges(graph, pos, edgelist=[e for e, r in zip(edges, renewed) if not r], ax=ax,
-                           width=0.8, edge_color="#777777", style="dashed")
-    colours = [PALETTE[label % (len(PALETTE) - 1)] if label >= 0 else "#BBBBBB"
-               for label in s.alliance]
-    nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=4000 * s.sizes + 20, node_color=colours,
-                           edgecolors="black", linewidths=0.5 + 2.5 * s.openness)
-    if s.n <= 12:
-        nx.draw_networkx_labels(graph, pos, {i: s.group_names[i] for i in range(s.n)}, ax=ax,
-                                font_size=8)
-    ax.set_title(title or "Alliances and contracts at the end of the run", fontsize=11, loc="left")
-    ax.text(0.0, -0.02, "node area: population share; colour: alliance (grey: none); outline: openness;\n"
-            "solid edge: renewed contract, dashed: first term; thin red: hostile pair",
-            transform=ax.transAxes, fontsize=8, va="top")
+        ax.add_collection(LineCollection(positions[hostile], colors=HOSTILE, linewidths=0.3,
+                                         alpha=0.35))
+    if len(a):
+        ax.add_collection(LineCollection(np.stack([positions[a], positions[b]], axis=1),
+                                         colors=CONTRACT, linewidths=np.where(renewed, 2.2, 1.0)))
+    ax.scatter(positions[:, 0], positions[:, 1], s=4000 * state.sizes + 20,
+               c=[alliance_colour(int(x)) for x in state.alliance], edgecolors="black",
+               linewidths=0.5 + 2.5 * state.openness, zorder=3)
+    if 0 < state.n <= 12:
+        for g, (x, y) in enumerate(positions):
+            ax.text(x, y, state.group_names[g], fontsize=8, ha="center", va="center", zorder=4)
+    ax.margins(0.07)
+    ax.set_aspect("equal", adjustable="datalim")
     ax.axis("off")
+    ax.set_title(title or "Groups and alliances", fontsize=10, loc="left")
+
+
+def network_figure(model, title: str = ""):
+    """The people's charter at the end of a run (the quickstart's ``network.png``): groups,
+    their alliances and contracts on a spring layout, with a caption; returns the Figure."""
+    fig, ax = plt.subplots(figsize=(7, 6.5), constrained_layout=True)
+    draw_network(ax, model.state, spring_layout(model.state),
+                 title or "Alliances and contracts at the end of the run")
+    ax.text(0.0, -0.02, "node area: population share; colour: alliance (grey: none); outline: "
+            "openness;\nblack line: active contract (thick once renewed); thin red: hostile "
+            f"pair (met, mean mutual trust < {HOSTILE_TRUST:g})",
+            transform=ax.transAxes, fontsize=8, va="top")
     return fig
 
 

@@ -132,6 +132,13 @@ def test_views_draw_the_current_state(stepped):
     assert image.size[0] >= s.n and len(np.unique(pixels, axis=0)) > 3
 
 
+def test_the_network_shows_as_hostile_the_pairs_the_hostility_metric_counts(stepped):
+    s = stepped.state
+    data = views.network_data(s, views.group_layout(s))
+    counted = round(stepped.metrics["hostility"] * np.count_nonzero(np.triu(s.met, 1)))
+    assert 0 < len(data["hostile"]) == min(counted, views.MAX_HOSTILE_EDGES)
+
+
 def test_heatmap_order_puts_each_alliance_together(stepped):
     s = stepped.state
     order, edges = views.trust_order(s)

@@ -1,4 +1,6 @@
-"""Tests for model.analysis.landscape (Axelrod & Bennett 1993 landscape theory)."""
+"""Tests for the landscape analysis (Axelrod & Bennett 1993): the mathematics
+(model.analysis.landscape), its CSV readers (model.analysis.landscape_files) and its
+command line (python -m model.landscape)."""
 
 from __future__ import annotations
 
@@ -22,9 +24,8 @@ from model.analysis.landscape import (
     local_minima_and_basins,
     nash_stability,
     propensity_from_trust_and_domination,
-    read_propensity_csv,
-    read_sizes_csv,
 )
+from model.analysis.landscape_files import read_propensity_csv, read_sizes_csv
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"
@@ -89,7 +90,7 @@ def brute_force_k_coalition_minimum(propensity, sizes, k) -> float:
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "model.analysis.landscape", *args],
+        [sys.executable, "-m", "model.landscape", *args],
         cwd=REPO, capture_output=True, text=True, timeout=120,
     )
 
@@ -417,6 +418,7 @@ def test_cli_prints_minimum_basins_and_stability_for_the_balanced_case():
     out = result.stdout
     assert "exact enumeration of all 128 two-coalition configurations" in out
     assert "Minimum energy: -39.35 (1 partition)" in out
+    assert "Energy: summed over ordered pairs i != j, so each unordered pair counts twice" in out
     assert "A: Red1, Red2, Red3, Red4" in out and "B: Blue1, Blue2, Blue3, Blue4" in out
     assert "{Red1, Red2, Red3, Red4} vs {Blue1, Blue2, Blue3, Blue4}" in out
     assert "100.0%" in out

@@ -287,16 +287,16 @@ def test_one_pass_trust_summary_matches_direct_definitions():
     met = rng.random((n, n)) < 0.6
     met = met | met.T
     np.fill_diagonal(met, False)
-    from model.core import metrics
+    from model.analysis import polarisation
 
     iu = np.triu_indices(n, 1)
     in_contact = met[iu]
-    for flat_max in (metrics._FLAT_MAX, 0):  # flat pair positions, and row blocks
-        metrics._FLAT_MAX, saved = flat_max, metrics._FLAT_MAX
+    for flat_max in (polarisation._FLAT_MAX, 0):  # flat pair positions, and row blocks
+        polarisation._FLAT_MAX, saved = flat_max, polarisation._FLAT_MAX
         try:
             mean, hostility, pol = trust_summary(t, met)
         finally:
-            metrics._FLAT_MAX = saved
+            polarisation._FLAT_MAX = saved
         assert mean == pytest.approx(t[met].mean(), abs=1e-12)
         assert hostility == pytest.approx(np.mean(((t + t.T)[iu] < 0)[in_contact]), abs=1e-12)
         assert pol == pytest.approx(trust_polarisation(t, met), abs=1e-12)

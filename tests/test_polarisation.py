@@ -1,4 +1,6 @@
-"""Trust polarisation: hand-made values, scipy references, block processing."""
+"""Trust polarisation (model.analysis.polarisation): hand-made values, scipy references, block
+processing, and equality of the compiled moment kernels with the plain numpy expressions they
+replace (bit for bit: the numpy reference implementation lives here, in the tests)."""
 
 import tracemalloc
 
@@ -15,6 +17,24 @@ def camps(sizes, within=1.0, between=-1.0):
     """Trust matrix of groups in camps: ``within`` inside a camp, ``between`` across."""
     camp = np.repeat(np.arange(len(sizes)), sizes)
     return np.where(camp[:, None] == camp[None, :], within, between)
+
+
+def sample_moments(values) -> P.TrustMoments:
+    """Reference: moments of a 1-D sample in plain numpy, two-pass in float64 (a constant one
+    exactly). The compiled ``P._moments`` must give these numbers bit for bit."""
+    x = np.asarray(values, dtype=np.float64).ravel()
+    if x.size == 0:
+        return P.TrustMoments(0, 0.0, 0.0, 0.0, 0.0)
+    if x.min() == x.max():
+        return P.TrustMoments(x.size, float(x[0]), 0.0, 0.0, 0.0)
+    mean = float(x.sum()) / x.size  # what x.mean() computes
+    c = x - mean
+    c2 = c * c
+    m2 = float(c2.sum())
+    c *= c2
+    m3 = float(c.sum())
+    c2 *= c2
+    return P.TrustMoments(x.size, mean, m2, m3, float(c2.sum()))
 
 
 def reference(trust, contact):
@@ -155,8 +175,8 @@ def test_memory_stays_within_a_row_block():
 def test_merged_moments_equal_moments_of_the_concatenation(parts):
     merged = P.TrustMoments(0, 0.0, 0.0, 0.0, 0.0)
     for part in parts:
-        merged = P.merge_moments(merged, P.sample_moments(part))
-    whole = P.sample_moments(np.concatenate([np.asarray(p, dtype=float) for p in parts]))
+        merged = P.merge_moments(merged, sample_moments(part))
+    whole = sample_moments(np.concatenate([np.asarray(p, dtype=float) for p in parts]))
     assert merged.n == whole.n
     for field in ("mean", "m2", "m3", "m4"):
         assert getattr(merged, field) == pytest.approx(getattr(whole, field), rel=1e-9, abs=1e-12)
@@ -175,3 +195,96 @@ def test_polarisation_is_bounded_and_invariant_to_relabelling_groups(n, seed):
     b = P.bimodality_coefficient(trust, contact)
     assert b >= 0.0
     assert P.bimodality_coefficient(trust[perm][:, perm], contact[perm][:, perm]) == pytest.approx(b, abs=1e-9)
+
+
+# Equality of the compiled kernels with the numpy expressions (formerly test_metrics_speed.py).
+
+
+def _numpy_trust_summary(trust, met, flat):
+    """Reference: trust_summary in plain numpy (flat pair positions or row blocks)."""
+    n = len(trust)
+    limit = 2.0 * P.HOSTILE_TRUST
+    if flat:
+        upper, lower = np.triu_indices(n, 1)
+        upper, lower = upper * n + lower, lower * n + upper
+        seen = met.reshape(-1)[upper]
+        t_up = trust.reshape(-1)[upper][seen]
+        t_low = trust.reshape(-1)[lower][seen]
+        moments = P.merge_moments(sample_moments(t_up), sample_moments(t_low))
+        hostile, pairs = np.count_nonzero(t_up + t_low < limit), len(t_up)
+    else:
+        rows = max(1, P._BLOCK // n)
+        moments = sample_moments(np.zeros(0))
+        hostile = pairs = 0
+        cols = np.arange(n)
+        for r0 in range(0, n, rows):
+            r1 = min(n, r0 + rows)
+            m, t = met[r0:r1], trust[r0:r1]
+            moments = P.merge_moments(moments, sample_moments(t[m]))
+            up = m & (cols[None, :] > cols[r0:r1, None])
+            hostile += np.count_nonzero((t + trust[:, r0:r1].T)[up] < limit)
+            pairs += np.count_nonzero(up)
+    return (float(moments.mean) if moments.n else 0.0, float(hostile / pairs) if pairs else 0.0,
+            P.polarisation_from_moments(moments))
+
+
+def _cases():
+    rng = np.random.default_rng(11)
+    for n in (2, 3, 9, 40, 131):
+        met = rng.random((n, n)) < 0.4
+        met |= met.T
+        np.fill_diagonal(met, False)
+        one = np.zeros((n, n), dtype=bool)
+        one[0, 1] = one[1, 0] = True
+        full = ~np.eye(n, dtype=bool)
+        yield rng.uniform(-1, 1, (n, n)), met
+        yield rng.uniform(-1, 1, (n, n)), full
+        yield np.round(rng.uniform(-1, 1, (n, n)), 1), full  # ties and exact zero sums
+        yield np.zeros((n, n)), np.zeros((n, n), dtype=bool)  # no pair met
+        yield rng.uniform(-1, 1, (n, n)), one  # a single met pair
+        yield np.full((n, n), 0.25), met  # all trust equal
+        a = np.triu(rng.uniform(-1, 1, (n, n)), 1)
+        yield a - a.T, met  # t_ij + t_ji exactly 0
+        yield np.asfortranarray(rng.uniform(-1, 1, (n, n))), met
+
+
+@pytest.mark.parametrize("flat", [True, False])
+def test_trust_summary_equals_the_numpy_expressions_bit_for_bit(flat, monkeypatch):
+    monkeypatch.setattr(P, "_FLAT_MAX", 10**9 if flat else 0)
+    monkeypatch.setattr(P, "_BLOCK", 200)  # several row blocks even for small N
+    for trust, met in _cases():
+        got = P.trust_summary(trust, met)
+        want = _numpy_trust_summary(trust, met, flat)
+        assert got == want
+        assert [type(x) for x in got] == [type(x) for x in want]
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 7, 8, 9, 127, 128, 129, 255, 1000, 8193, 100_003])
+def test_compiled_moments_equal_the_numpy_reference_bit_for_bit(size):
+    rng = np.random.default_rng(size)
+    for x in (rng.uniform(-1, 1, size), np.round(rng.uniform(-1, 1, size), 1), np.full(size, -0.5)):
+        m = sample_moments(x)
+        assert P._moments(x, size) == (m.n, m.mean, m.m2, m.m3, m.m4)
+
+
+def test_trust_moments_equal_the_numpy_reference_block_by_block_bit_for_bit():
+    rng = np.random.default_rng(12)
+    for n, rows in ((1, 1), (5, 2), (40, 7), (130, 1000), (300, 64)):
+        for trust in (rng.uniform(-1, 1, (n, n)), rng.uniform(-1, 1, (n, n)).astype(np.float32),
+                      np.round(rng.uniform(-1, 1, (n, n)), 1), np.full((n, n), 0.3)):
+            contact = rng.random((n, n)) < 0.5
+            want = P.TrustMoments(0, 0.0, 0.0, 0.0, 0.0)
+            for r0 in range(0, n, rows):
+                mask = contact[r0:r0 + rows].copy()
+                mask[np.arange(len(mask)), np.arange(r0, r0 + len(mask))] = False
+                want = P.merge_moments(want, sample_moments(trust[r0:r0 + rows][mask]))
+            assert P.trust_moments(trust, contact, block_rows=rows) == want
+
+
+def test_the_hostility_metric_counts_pairs_below_the_one_hostile_threshold():
+    assert P.HOSTILE_TRUST == 0.0  # the metric's definition: mean mutual trust below zero
+    trust = np.array([[0.0, -0.2, 0.3], [0.1, 0.0, -0.9], [0.2, -0.1, 0.0]])
+    met = ~np.eye(3, dtype=bool)
+    mutual = 0.5 * (trust + trust.T)
+    hostile = np.count_nonzero(np.triu(mutual < P.HOSTILE_TRUST, 1)) / 3
+    assert P.trust_summary(trust, met)[1] == hostile == 2 / 3

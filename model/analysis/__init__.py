@@ -1,0 +1,10 @@
+"""Measures that take any data (``model/analysis/``), not only the model's.
+
+``components`` (alliances as union-find components of a contract graph), ``polarisation``
+(trust moments, the hostility threshold and the model's one-pass trust summary),
+``persistence`` and ``survival`` (alliance lifetimes, Kaplan-Meier), ``faultlines``
+(faultline strength), ``landscape`` (Axelrod-Bennett landscape theory) and
+``landscape_files`` (its CSV readers). The layer imports only ``model.numerics``, numpy,
+scipy and pandas, never ``model.core`` or ``model.mechanisms``; the figures are in
+``model.plots`` and the landscape command line in ``model.landscape``.
+"""

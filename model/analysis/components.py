@@ -1,4 +1,5 @@
-"""Alliances: connected components of the active-contract graph, and stable alliances.
+"""Alliances (``model/analysis/components.py``): connected components of the active-contract
+graph (union-find), and stable alliances.
 
 Muto (2009/2018): contracts renewed as relations change accumulate into a people's charter;
 an alliance is the set of groups linked, directly or through others, by active contracts.

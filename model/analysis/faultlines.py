@@ -1,4 +1,5 @@
-"""Faultline strength of a population of groups with intersecting identities.
+"""Faultline strength of a population of groups with intersecting identities
+(``model/analysis/faultlines.py``).
 
 A faultline is a hypothetical dividing line that splits a population into internally
 homogeneous subgroups on several attributes at once (Lau and Murnighan 1998). Two standard

@@ -1,4 +1,5 @@
-"""Alliance persistence and renewal, measured from a run's contract history alone.
+"""Alliance persistence and renewal, measured from a run's contract history alone
+(``model/analysis/persistence.py``).
 
 Muto (2009/2018) describes a people's alliance as a process that is continually formed and
 renewed; whether alliances *last* is therefore an outcome of its own, not only whether one

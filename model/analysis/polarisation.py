@@ -1,4 +1,4 @@
-"""Polarisation of trust between groups in contact.
+"""Polarisation of trust between groups in contact (``model/analysis/polarisation.py``).
 
 The input is an N x N trust matrix in [-1, 1] (row i's trust in column j, not symmetric)
 and a boolean mask of the ordered pairs in contact. Every statistic is a function of
@@ -8,7 +8,11 @@ to its first four central moments, so no N x N temporary beyond one row block is
 
 The model reports :func:`trust_polarisation`; :func:`trust_variance` and
 :func:`bimodality_coefficient` are the standard statistics it is built from or
-compared with.
+compared with. The moments of each block are computed by one compiled kernel
+(:func:`_moments`, two passes in numpy's summation order, see :mod:`model.numerics.jit`);
+:func:`trust_summary` is the model's one-pass metric (mean trust, hostility, polarisation)
+built on the same kernel, and :data:`HOSTILE_TRUST` is the one definition of a hostile
+pair that the metric, the figures and the dashboard share.
 """
 
 from __future__ import annotations
@@ -17,7 +21,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.numerics.jit import kernel, pairwise_central_sums, pairwise_sum
+
 _BLOCK_ELEMENTS = 1 << 20
+"""Entries of trust per row block of :func:`trust_moments` (a few MB)."""
+_BLOCK = 1 << 20
+"""Entries of trust per row block of :func:`trust_summary` for large populations."""
+_FLAT_MAX = 2000
+"""Up to this many groups :func:`trust_summary` gathers all met pairs at once."""
+_U = np.uint64  # unsigned indices spare numba the negative-index check on every read
+
+HOSTILE_TRUST = 0.0
+"""A pair that met is hostile when its mean mutual trust (t_ij + t_ji) / 2 is below this.
+
+The one definition of a hostile pair: the metric ``hostility`` (:func:`trust_summary`)
+counts these pairs, and the network figures (``model.plots``) and the dashboard draw them."""
+_HOSTILE_SUM = 2.0 * HOSTILE_TRUST  # t_ij + t_ji below this (doubling and halving are exact)
 
 
 @dataclass(frozen=True)
@@ -88,23 +107,6 @@ def merge_moments(a: TrustMoments, b: TrustMoments) -> TrustMoments:
     return TrustMoments(a.n + b.n, mean, m2, m3, m4)
 
 
-def sample_moments(values) -> TrustMoments:
-    """Moments of a 1-D sample, computed two-pass in float64 (a constant one exactly)."""
-    x = np.asarray(values, dtype=np.float64).ravel()
-    if x.size == 0:
-        return TrustMoments(0, 0.0, 0.0, 0.0, 0.0)
-    if x.min() == x.max():
-        return TrustMoments(x.size, float(x[0]), 0.0, 0.0, 0.0)
-    mean = float(x.sum()) / x.size  # what x.mean() computes, without its overhead
-    c = x - mean
-    c2 = c * c
-    m2 = float(c2.sum())
-    c *= c2
-    m3 = float(c.sum())
-    c2 *= c2
-    return TrustMoments(x.size, mean, m2, m3, float(c2.sum()))
-
-
 def trust_moments(trust, contact=None, *, block_rows: int | None = None) -> TrustMoments:
     """Moments of trust over the ordered pairs in contact, one block of rows at a time.
 
@@ -140,7 +142,8 @@ def trust_moments(trust, contact=None, *, block_rows: int | None = None) -> Trus
         else:
             mask = contact[start:stop].copy()
         mask[rows - start, rows] = False
-        total = merge_moments(total, sample_moments(trust[start:stop][mask]))
+        values = np.ascontiguousarray(trust[start:stop][mask], dtype=np.float64)
+        total = merge_moments(total, TrustMoments(*_moments(values, values.size)))
     return total
 
 
@@ -202,3 +205,135 @@ def trust_polarisation(trust, contact=None, *, block_rows: int | None = None) ->
 def polarisation_from_moments(moments: TrustMoments) -> float:
     """:func:`trust_polarisation` from already accumulated moments (Var / 1, at most 1)."""
     return float(min(1.0, moments.variance))
+
+
+def trust_summary(trust: np.ndarray, met: np.ndarray) -> tuple[float, float, float]:
+    """Mean trust over directed pairs that met, share of met pairs that are hostile, and
+    trust polarisation (:func:`trust_polarisation`), in one pass: the model's metrics
+    ``mean_trust``, ``hostility`` and ``polarisation``.
+
+    A pair is hostile when its mean mutual trust (t_ij + t_ji) / 2 is below
+    :data:`HOSTILE_TRUST`. ``met``
+    is symmetric (a meeting marks both directions). Small populations merge the moments of
+    the upper and of the lower triangle; large ones those of blocks of rows, so no N x N
+    temporary is made. Compiled kernels gather the values in numpy's boolean-indexing order
+    and sum them in its pairwise order, so the result is what the numpy expressions give.
+    """
+    n = len(trust)
+    trust = np.ascontiguousarray(trust, dtype=np.float64)
+    met = np.ascontiguousarray(met, dtype=np.bool_).view(np.uint8)
+    if n <= _FLAT_MAX:
+        up, low, hostile, pairs = _flat_summary(trust, met)
+        moments = merge_moments(TrustMoments(*up), TrustMoments(*low))
+    else:
+        rows = max(1, _BLOCK // n)
+        blocks = _block_summary(trust, met, rows)
+        hostile, pairs = _hostile_pairs(trust, met)
+        moments = TrustMoments(0, 0.0, 0.0, 0.0, 0.0)
+        for count, mean, m2, m3, m4 in blocks.tolist():
+            moments = merge_moments(moments, TrustMoments(int(count), mean, m2, m3, m4))
+    return (float(moments.mean) if moments.n else 0.0,
+            int(hostile) / pairs if pairs else 0.0,
+            polarisation_from_moments(moments))
+
+
+@kernel
+def _moments(x, count):
+    """(count, mean, m2, m3, m4) of x[:count], two-pass in float64 (a constant sample exactly).
+
+    The mean is the pairwise sum over the count, the central sums those of c**2, c * c**2
+    and c**2 * c**2 with c = x - mean, each summed in numpy's pairwise order: bit for bit
+    what the numpy expressions ``x.sum() / n``, ``(c * c).sum()`` etc. give (the tests keep
+    that numpy reference and check it)."""
+    if count == 0:
+        return 0, 0.0, 0.0, 0.0, 0.0
+    x0 = x[0]
+    for k in range(1, count):
+        if x[k] != x0:
+            break
+    else:
+        if x0 == x0:  # all equal, and not NaN: what x.min() == x.max() tests
+            return count, x0, 0.0, 0.0, 0.0
+    mean = pairwise_sum(x, 0, count) / count
+    m2, m3, m4 = pairwise_central_sums(x, 0, count, mean)
+    return count, mean, m2, m3, m4
+
+
+@kernel
+def _flat_summary(trust, met):
+    """Moments of trust in the upper and in the lower triangle over met pairs i < j (in
+    row-major order), hostile pairs and met pairs; ``met`` as uint8."""
+    n = _U(trust.shape[0])
+    t = trust.ravel()
+    mt = met.ravel()
+    pairs = _U(0)
+    for i in range(n):
+        row = i * n
+        for j in range(i + _U(1), n):
+            pairs += mt[row + j]
+    up = np.empty(pairs + _U(1))
+    low = np.empty(pairs + _U(1))
+    k = _U(0)
+    hostile = 0
+    for i in range(n):
+        row = i * n
+        for j in range(i + _U(1), n):
+            u = t[row + j]
+            v = t[j * n + i]
+            up[k] = u
+            low[k] = v
+            m = mt[row + j]
+            hostile += m & (u + v < _HOSTILE_SUM)
+            k += m
+    p = int(pairs)
+    return _moments(up, p), _moments(low, p), hostile, p
+
+
+@kernel
+def _block_summary(trust, met, rows):
+    """Moments of trust over the met entries of each block of ``rows`` rows (row-major
+    order); ``met`` as uint8."""
+    n = trust.shape[0]
+    nu = _U(n)
+    t = trust.ravel()
+    mt = met.ravel()
+    n_blocks = (n + rows - 1) // rows
+    out = np.zeros((n_blocks, 5))
+    buf = np.empty(rows * n + 1)
+    for b in range(n_blocks):
+        count = _U(0)
+        for i in range(_U(b * rows), min(nu, _U((b + 1) * rows))):
+            row = i * nu
+            for j in range(nu):
+                buf[count] = t[row + j]
+                count += mt[row + j]
+        c, mean, m2, m3, m4 = _moments(buf, int(count))
+        out[b, 0] = c
+        out[b, 1] = mean
+        out[b, 2] = m2
+        out[b, 3] = m3
+        out[b, 4] = m4
+    return out
+
+
+@kernel
+def _hostile_pairs(trust, met):
+    """Met pairs i < j with trust[i, j] + trust[j, i] < 2 HOSTILE_TRUST, and all met pairs
+    i < j; over 64 x 64 tiles, so that trust[j, i] is read from cache."""
+    nu = _U(trust.shape[0])
+    t = trust.ravel()
+    mt = met.ravel()
+    tile = _U(64)
+    hostile = 0
+    pairs = 0
+    for i0 in range(_U(0), nu, tile):
+        i1 = min(nu, i0 + tile)
+        for j0 in range(i0, nu, tile):
+            j1 = min(nu, j0 + tile)
+            for i in range(i0, i1):
+                row = i * nu
+                for j in range(max(j0, i + _U(1)), j1):
+                    m = mt[row + j]
+                    pairs += m
+                    hostile += m & (t[row + j] + t[j * nu + i] < _HOSTILE_SUM)
+    return hostile, pairs

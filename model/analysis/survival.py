@@ -1,4 +1,5 @@
-"""Survival analysis of lifetimes with right censoring: Kaplan-Meier curves and median lifetime.
+"""Survival analysis of lifetimes with right censoring: Kaplan-Meier curves and median lifetime
+(``model/analysis/survival.py``; the figure of the curves is ``model.plots.plot_survival``).
 
 Alliances (or contracts) still alive when a run ends have only a lower bound on their
 lifetime; dropping them or counting them as dead biases a summary toward short lives.

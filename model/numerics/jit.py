@@ -94,7 +94,8 @@ def _leaf_sum(a, lo, n):
 @kernel
 def _lane_powers(a, p, rows, mean):
     """Sums over four of numpy's eight interleaved partial sums (lanes p..p+3, ``rows``
-    rows of eight) of c**2, c**3 and c**4, c = a - mean, as sample_moments forms them."""
+    rows of eight) of c**2, c**3 and c**4, c = a - mean, formed as numpy forms c * c,
+    c * (c * c) and (c * c) * (c * c) (the polarisation moments)."""
     c0 = a[p] - mean
     c1 = a[p + _U(1)] - mean
     c2 = a[p + _U(2)] - mean
