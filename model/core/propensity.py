@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.mechanisms.encounter_outcomes import pair_trust
+from model.mechanisms.trust import pair_trust
 from model.mechanisms.identities import domination_matrix
 from model.analysis.landscape import propensity_from_trust_and_domination
 from model.core.state import State
@@ -22,7 +22,7 @@ _PAIRS_PER_BLOCK = 1 << 20
 def full_trust(state: State) -> np.ndarray:
     """(N, N) trust of every group in every other: remembered if met, expected otherwise.
 
-    Read with the step's own function (``model.mechanisms.encounter_outcomes.pair_trust``:
+    Read with the step's own function (``model.mechanisms.trust.pair_trust``:
     the expectation is i's mean attitude toward j's categories, summed in numpy's order), so
     every entry is bit for bit the trust the step would use for that pair. The diagonal is 0.
     """
