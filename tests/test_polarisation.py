@@ -288,3 +288,19 @@ def test_the_hostility_metric_counts_pairs_below_the_one_hostile_threshold():
     mutual = 0.5 * (trust + trust.T)
     hostile = np.count_nonzero(np.triu(mutual < P.HOSTILE_TRUST, 1)) / 3
     assert P.trust_summary(trust, met)[1] == hostile == 2 / 3
+
+
+@pytest.mark.parametrize("kernel", ["_flat_summary", "_hostile_pairs"])
+def test_hostile_counts_do_not_wrap_at_256_when_kernels_run_as_plain_python(kernel):
+    """Under NUMBA_DISABLE_JIT the kernels run as Python on uint8 flags: the counters must
+    not take the flags' 8-bit type (400 hostile pairs, not 400 - 256)."""
+    n = 30  # 435 pairs
+    trust = -np.ones((n, n))
+    trust[:3, :3] = 1.0
+    np.fill_diagonal(trust, 0.0)
+    met = (~np.eye(n, dtype=bool)).view(np.uint8)
+    compiled = getattr(P, kernel)
+    python = getattr(compiled, "py_func", compiled)
+    counts = python(np.ascontiguousarray(trust), np.ascontiguousarray(met))[-2:]
+    assert [int(c) for c in counts] == [432, 435]
+    assert [int(c) for c in compiled(trust, met)[-2:]] == [432, 435]

@@ -274,7 +274,7 @@ def _flat_summary(trust, met):
     up = np.empty(pairs + _U(1))
     low = np.empty(pairs + _U(1))
     k = _U(0)
-    hostile = 0
+    hostile = np.int64(0)
     for i in range(n):
         row = i * n
         for j in range(i + _U(1), n):
@@ -324,8 +324,8 @@ def _hostile_pairs(trust, met):
     t = trust.ravel()
     mt = met.ravel()
     tile = _U(64)
-    hostile = 0
-    pairs = 0
+    hostile = np.int64(0)
+    pairs = np.int64(0)
     for i0 in range(_U(0), nu, tile):
         i1 = min(nu, i0 + tile)
         for j0 in range(i0, nu, tile):
