@@ -45,3 +45,23 @@ def test_different_seeds_differ():
     a, _ = _table(seed=1)
     b, _ = _table(seed=2)
     assert not a.equals(b)
+
+
+def test_a_copied_or_pickled_model_runs_on_as_the_original():
+    """Copies (the dashboard's and the oracle's) and pickles (worker processes) carry the
+    whole state: the copy's next steps give the original's numbers."""
+    import copy
+    import pickle
+
+    model = AllianceModel(seed=11, **PARAMS).run(30)
+    model.state.contracts.live_columns("a", "mit_ab")  # views made before the copy
+    twins = [copy.deepcopy(model), pickle.loads(pickle.dumps(model))]
+    model.run(30)
+    for twin in twins:
+        twin.run(30)
+        assert twin.datacollector.get_model_vars_dataframe().equals(
+            model.datacollector.get_model_vars_dataframe())
+        for name, arr in model.state.arrays().items():
+            assert np.array_equal(arr, twin.state.arrays()[name]), name
+        c, d = model.state.contracts.as_dict(), twin.state.contracts.as_dict()
+        assert all(np.array_equal(c[k], d[k]) for k in c)

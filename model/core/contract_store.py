@@ -73,6 +73,7 @@ class Contracts:
         self._live = {k: np.zeros(capacity, dtype=_CONTRACT_FIELDS[k]) for k in _LIVE_FIELDS}
         self._live["id"] = np.zeros(capacity, dtype=np.int64)
         self.n_active = 0
+        self._views = None  # live columns cut to n_active, made once per change
         self._history_current = True  # history columns hold the live values
         self._live_current = True     # live columns hold the history's values
         # Pair index: a dense table of ids by key for small populations, else sorted keys.
@@ -88,16 +89,31 @@ class Contracts:
 
     def live_columns(self, *names: str) -> tuple[np.ndarray, ...]:
         """Several columns of the active contracts at once, each as ``live`` gives it."""
-        self._ensure_live()
+        views = self._live_views()
         self._history_current = False
-        n = self.n_active
-        return tuple(self._live[name][:n] for name in names)
+        return tuple([views[name] for name in names])
 
     @property
     def active_ids(self) -> np.ndarray:
         """Ids of the active contracts, ascending (read-only by convention)."""
-        self._ensure_live()
-        return self._live["id"][: self.n_active]
+        return self._live_views()["id"]
+
+    def _live_views(self) -> dict[str, np.ndarray]:
+        """The live columns cut to the active contracts; kept until contracts are added,
+        ended or rebuilt, since the step asks for them several times."""
+        if not self._live_current:
+            self._rebuild()
+        if self._views is None:
+            n = self.n_active
+            self._views = {k: col[:n] for k, col in self._live.items()}
+        return self._views
+
+    def __getstate__(self) -> dict:
+        """Copies and pickles leave the views out: a copied view would not share memory
+        with the copied columns."""
+        state = self.__dict__.copy()
+        state["_views"] = None
+        return state
 
     def positions(self, ids: np.ndarray) -> np.ndarray:
         """Rows in the live columns of the given active contract ids."""
@@ -132,6 +148,7 @@ class Contracts:
         return tuple(self._cols[name][: self.size] for name in names)
 
     def _rebuild(self) -> None:
+        self._views = None
         ids = np.flatnonzero(self._cols["ended"][: self.size] < 0)
         self._reserve_live(len(ids))
         self.n_active = len(ids)
@@ -173,6 +190,7 @@ class Contracts:
         else:
             new = taken = idx[ended < 0]
         lo, hi = self.n_active, self.n_active + len(new)
+        self._views = None
         self._reserve_live(hi)
         self._live["id"][lo:hi] = new
         for k in _LIVE_FIELDS:
@@ -197,6 +215,7 @@ class Contracts:
         self._ensure_live()
         n = self.n_active
         rows = self.positions(np.sort(idx))
+        self._views = None
         ids = self._live["id"][rows]
         for k in _LIVE_MUTABLE:
             self._cols[k][ids] = self._live[k][rows]
@@ -216,14 +235,11 @@ class Contracts:
     def renew(self, rows: np.ndarray, t: int, due: int) -> None:
         """Renew active contracts (rows of the live columns) at step t until ``due``: one more
         renewal, a new punctuation point, and the first renewal dated where still unset."""
-        ids = self.active_ids[rows]
-        first = self._cols["first_renewal"]
-        new = ids[first[ids] < 0]
-        first[new] = t
-        self._journal.first_renewed(new)
-        renewals, due_step = self.live_columns("renewals", "due")
-        renewals[rows] += 1
-        due_step[rows] = due
+        if len(rows) == 0:
+            return
+        ids, renewals, due_step = self.live_columns("id", "renewals", "due")
+        self._journal.first_renewed(
+            _renew(rows, ids, self._cols["first_renewal"], renewals, due_step, t, due))
 
     def take_changes(self) -> "ContractChanges":
         """What changed since the last call (for incremental alliances), and a fresh journal."""
@@ -311,10 +327,8 @@ class _Journal:
 
     def taken(self) -> ContractChanges:
         """The changes so far, as one record."""
-        empty = np.zeros(0, dtype=np.int64)
-        ended = None if self._ended is None else (np.concatenate(self._ended) if self._ended else empty)
-        first = np.concatenate(self._first) if self._first else empty
-        return ContractChanges(self.changed, self.renewed_changed, ended, first)
+        ended = None if self._ended is None else _joined(self._ended)
+        return ContractChanges(self.changed, self.renewed_changed, ended, _joined(self._first))
 
     def copy(self) -> "_Journal":
         """An independent journal with the same changes."""
@@ -323,6 +337,17 @@ class _Journal:
         new._ended = None if self._ended is None else list(self._ended)
         new._first = list(self._first)
         return new
+
+
+_NO_IDS = np.zeros(0, dtype=np.int64)
+_NO_IDS.flags.writeable = False
+
+
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    """The id arrays of a journal as one (no copy for one part, a read-only empty for none)."""
+    if len(parts) == 1:
+        return parts[0]
+    return np.concatenate(parts) if parts else _NO_IDS
 
 
 def _reserve(columns: dict[str, np.ndarray], n: int, used: int) -> None:
@@ -348,6 +373,23 @@ def _drop_rows(col, rows, n):
         else:
             col[w] = col[x]
             w += 1
+
+
+@kernel
+def _renew(rows, ids, first_renewal, renewals, due_step, t, due):
+    """One more renewal and a new punctuation point for the given live rows; the first
+    renewal dated at t where still unset. Returns the ids renewed for the first time."""
+    first = np.empty(len(rows), dtype=np.int64)
+    m = 0
+    for k in range(len(rows)):
+        r = rows[k]
+        if first_renewal[ids[r]] < 0:
+            first_renewal[ids[r]] = t
+            first[m] = ids[r]
+            m += 1
+        renewals[r] += 1
+        due_step[r] = due
+    return first[:m]
 
 
 @kernel

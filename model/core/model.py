@@ -229,8 +229,9 @@ class AllianceModel(mesa.Model):
         lapsed = rows[~ok]
         keys = a[lapsed] * s.n + b[lapsed]
         c.renew(rows[ok], t, t + p.contract_term)
-        contracts.lapse_penalty(s.trust, a[lapsed], b[lapsed], p.lapse_cost)
-        c.end(c.active_ids[lapsed], t)
+        if len(lapsed):
+            contracts.lapse_penalty(s.trust, a[lapsed], b[lapsed], p.lapse_cost)
+            c.end(c.active_ids[lapsed], t)
         self._counts["renewed"] += int(ok.sum())
         self._counts["lapsed"] += int((~ok).sum())
         return keys
