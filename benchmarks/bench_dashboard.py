@@ -66,6 +66,7 @@ def measure(page, url: str, n_groups: int, steps: int, warmup: int = 3) -> list[
 
 
 def main(argv=None) -> int:
+    """Time step and redraw in chromium at each size and print the ratio to the targets."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=15, help="measured steps per size")
     args = parser.parse_args(argv)

@@ -26,12 +26,14 @@ from model.analysis.landscape import exact_minima, heuristic_minimum, local_mini
 
 
 def instance(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Random symmetric propensities in [-1, 1] and sizes in [0.1, 2], fixed by the seed."""
     rng = np.random.default_rng(seed)
     raw = rng.uniform(-1.0, 1.0, (n, n))
     return (raw + raw.T) / 2.0, rng.uniform(0.1, 2.0, n)
 
 
 def timed(task, repeats: int) -> tuple[float, float, object]:
+    """Median wall and CPU seconds over ``repeats`` calls, and the last result to report."""
     walls, cpus, result = [], [], None
     for _ in range(repeats):
         wall, cpu = time.perf_counter(), time.process_time()
@@ -42,12 +44,14 @@ def timed(task, repeats: int) -> tuple[float, float, object]:
 
 
 def report(label: str, wall: float, cpu: float, budget: float, detail: str) -> None:
+    """Print one timing against its budget, so an overrun reads OVER BUDGET."""
     verdict = "within budget" if wall < budget else "OVER BUDGET"
     print(f"{label:<46} median wall {wall:7.3f} s  cpu {cpu:7.3f} s  "
           f"(budget {budget:g} s, {verdict})  {detail}")
 
 
 def main() -> None:
+    """Time the exact search at 20 actors and the heuristic at 2,000 against their budgets."""
     propensity, sizes = instance(20, seed=1)
 
     def exact_search():

@@ -80,6 +80,7 @@ def interpreted_rate(model: AllianceModel, steps: int) -> float:
 
 
 def warm_model(n: int, rate: float, warmup: int) -> AllianceModel:
+    """A model already run ``warmup`` steps, so timings see a run under way, not its start."""
     model = AllianceModel(seed=1, n_groups=n, encounter_rate=rate, collect_every=10**6)
     model.run(warmup)
     return model
@@ -104,6 +105,7 @@ def encounters_per_second(make_stepper, n_encounters: int, steps: int, repeats: 
 
 
 def run_time(n: int, steps: int, repeats: int, collect_every: int = 1) -> float:
+    """Median wall seconds of whole runs, construction included, over ``repeats`` seeds."""
     times = []
     for seed in range(repeats):
         start = time.perf_counter()
@@ -113,6 +115,7 @@ def run_time(n: int, steps: int, repeats: int, collect_every: int = 1) -> float:
 
 
 def peak_memory_mb(n: int, steps: int, collect_every: int) -> float:
+    """Peak memory of a run in a fresh process, so this process's memory does not count."""
     out = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT, str(n), str(steps), str(collect_every)],
                          capture_output=True, text=True, check=True, cwd=ROOT,
                          env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -149,6 +152,7 @@ def phase_times(n: int, rate: float, steps: int, collect_every: int = 10**6) -> 
 
 
 def main(argv=None) -> int:
+    """Print step speed, run time and memory against the targets, or (--phases) a step's parts."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, few repeats")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")

@@ -37,6 +37,7 @@ import model.core.model  # noqa: E402,F401  (the parent's own one-off import of 
 
 
 def bench_spec(runs: int, steps: int) -> Spec:
+    """The benchmark's sweep: ``runs`` 100-group runs over four mediation levels."""
     levels = [0.1, 0.3, 0.5, 0.7]
     return Spec(name="bench_sweep", varied={"mediation_capacity": levels},
                 fixed={"n_groups": 100}, replicates=runs // len(levels), steps=steps,
@@ -44,6 +45,7 @@ def bench_spec(runs: int, steps: int) -> Spec:
 
 
 def measure(spec: Spec, workers: int) -> dict:
+    """Time one real sweep with ``workers`` processes and split it into runs and overhead."""
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
         result = run_sweep(spec, tmp, workers=workers, quiet=True, log=lambda m: None)
@@ -71,6 +73,7 @@ def measure(spec: Spec, workers: int) -> dict:
 
 
 def main() -> int:
+    """Compare 1 and 2 workers over interleaved repeats and print the speed-up and overhead."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--repeats", type=int, default=None,

@@ -1,0 +1,1 @@
+"""The Solara workshop dashboard (``make dashboard``): the model for a room, without code."""

@@ -143,6 +143,7 @@ def GroupDetails(session: Session, selected: int):
 
 @solara.component
 def Legend():
+    """How to read the network: size, colour, outline, lines, and which pairs count as hostile."""
     Prose(
         "Circle size: population share. Colour: alliance (grey: unallied). Outline: openness "
         "(thicker = more open). Black line: active contract (thick once renewed). "

@@ -41,6 +41,7 @@ def take(path: Path, preset: str, steps: int, group: int) -> None:
 
 
 def main(argv=None) -> int:
+    """Take the picture from the command line; exit 2 with the reason when chromium is missing."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", nargs="?", type=Path, default=ROOT / "docs" / "images" / "dashboard.png")
     parser.add_argument("--preset", default="Mediated convergence")

@@ -129,6 +129,7 @@ class Session:
 
     @property
     def twin_label(self) -> str:
+        """What the twin is called in figures and exports: the switch it turns off."""
         return f"{self.compare_switch} off" if self.compare_switch else ""
 
     def frame(self) -> Frame:

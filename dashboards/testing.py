@@ -24,6 +24,7 @@ time, on a closed network."""
 
 
 def free_port() -> int:
+    """A local port free right now, so a test server does not clash with another."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]

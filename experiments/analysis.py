@@ -72,6 +72,7 @@ class ExperimentData:
 
 
 def load(spec: Spec, results_dir: str | Path = "results") -> ExperimentData:
+    """An experiment's stored runs, successful and failed apart, with its manifest and tables."""
     store = ResultStore(results_dir, spec)
     df, manifest = store.load()
     ok = df["error"].isna()
@@ -82,6 +83,7 @@ def load(spec: Spec, results_dir: str | Path = "results") -> ExperimentData:
 
 
 def has_analysis(module: ModuleType | None) -> bool:
+    """Whether a module has its own analysis; without one, the generic report is written."""
     return module is not None and all(hasattr(module, a) for a in
                                       ("HYPOTHESIS", "SIZING", "analyse", "figure"))
 
@@ -144,6 +146,7 @@ def _design_text(spec: Spec) -> list[str]:
 
 def markdown(analysis: Analysis, module: ModuleType, data: ExperimentData,
              results_dir: str | Path) -> str:
+    """The text of summary.md: hypothesis, verdict, effect sizes, design and how to rebuild."""
     from .report import _md
 
     spec, m = data.spec, data.manifest

@@ -22,6 +22,7 @@ from .store import StoreError
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser of ``python -m experiments``: list, run, report, reproduce and readme."""
     parser = argparse.ArgumentParser(prog="python -m experiments",
                                      description="Declared parameter sweeps of the alliance model.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command and return its exit status: a spec, store or system error exits with 2."""
     args = build_parser().parse_args(argv)
     try:
         if args.command == "list":

@@ -77,6 +77,7 @@ def boundaries(grid: pd.DataFrame) -> pd.DataFrame:
 
 
 def analyse(data: ExperimentData) -> Analysis:
+    """Effects of mediation and instigation on P(stable alliance), the boundary's shift, verdict."""
     runs = data.runs
     grid = cells(runs)
     bounds = boundaries(grid)
@@ -161,6 +162,7 @@ def _boundary_shift(grid: pd.DataFrame, lo: float, hi: float, n_resamples: int =
 
 
 def figure(data: ExperimentData, analysis: Analysis):
+    """P(stable alliance) per cell and its P = 0.5 boundary (a), lifetime by mediation (b)."""
     grid = cells(data.runs)
     steps = data.spec.steps
     fig, (a, b) = new_figure(2, 1, width=COLUMN, height=5.6)

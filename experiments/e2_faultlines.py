@@ -133,6 +133,7 @@ def _difference(runs: pd.DataFrame, outcome: str, seed: int) -> dict:
 
 
 def analyse(data: ExperimentData) -> Analysis:
+    """Polarisation, bridging and alliance size, full minus no alignment; axes effects; verdict."""
     runs = data.runs
     lo, hi = runs["faultline_alignment"].min(), runs["faultline_alignment"].max()
     span = f"alignment {hi:g} minus {lo:g}, pooled over numbers of axes"
@@ -252,6 +253,7 @@ def _two_rows(handles: list, labels: list, n_top: int) -> tuple[list, list]:
 
 
 def figure(data: ExperimentData, analysis: Analysis):
+    """Faultline strength, polarisation, largest stable alliance and bridging by alignment."""
     runs = data.runs
     fig, axes = new_figure(2, 2, width=COLUMN, height=4.3, sharex=True)
     (a, b), (c, d) = axes

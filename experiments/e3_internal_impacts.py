@@ -146,6 +146,7 @@ def per_level(runs: pd.DataFrame) -> pd.DataFrame:
 
 
 def analyse(data: ExperimentData) -> Analysis:
+    """Backlash depth, duration and return above the start per mediation level, and verdict."""
     runs = data.runs
     table = per_level(runs)
     lo, hi = table.iloc[0], table.iloc[-1]
@@ -259,6 +260,7 @@ def trajectories(data: ExperimentData) -> pd.DataFrame:
 
 
 def figure(data: ExperimentData, analysis: Analysis):
+    """Openness against its start (a, b), backlash depth (c) and time back above the start (d)."""
     runs = data.runs
     bands = trajectories(data)
     levels = sorted(runs["mediation_capacity"].unique())

@@ -159,6 +159,7 @@ SIZING = ("150 runs per arm (300 runs of 50 groups x 300 steps; the wall time on
 
 
 def analyse(data: ExperimentData) -> Analysis:
+    """Hazard ratios of break-up after the fade, articulation on against off, and verdict."""
     rec = alliances(data, CONDITION)
     rates = run_rates(data, rec, CONDITION, extra=("final_largest_alliance_share",
                                                    "final_largest_stable_alliance_share",
@@ -243,6 +244,7 @@ def _verdict(hr: dict, rate: dict) -> tuple[str, str]:
 
 
 def figure(data: ExperimentData, analysis: Analysis):
+    """Largest alliance as the enemy fades (a), Kaplan-Meier break-up after the fade (b)."""
     from experiments.style import COLUMN, OKABE_ITO, band, figure as new_figure
 
     rec = alliances(data, CONDITION)

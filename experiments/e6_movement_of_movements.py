@@ -85,6 +85,7 @@ def per_run(data: ExperimentData) -> pd.DataFrame:
 
 
 def analyse(data: ExperimentData) -> Analysis:
+    """Tie density, charter coverage and alliance size across convergence space, and verdict."""
     runs = per_run(data)
     lo, hi = runs["convergence_space"].min(), runs["convergence_space"].max()
     a = runs[runs["convergence_space"] == lo]
@@ -170,6 +171,7 @@ def analyse(data: ExperimentData) -> Analysis:
 
 
 def figure(data: ExperimentData, analysis: Analysis):
+    """Tie density and coverage over time (a, b), their run-level link (c), final shares (d)."""
     ts = data.timeseries.merge(data.runs[["run_id", "convergence_space"]], on="run_id")
     runs = per_run(data)
     levels = sorted(runs["convergence_space"].unique())

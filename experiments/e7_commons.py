@@ -193,6 +193,7 @@ def cell_table(d: pd.DataFrame) -> pd.DataFrame:
 
 
 def analyse(data: ExperimentData) -> Analysis:
+    """The voice channel's effect on collapse and final commons in scarce cells, and verdict."""
     d = runs_table(data)
     scarce = d[d["scarce"]]
     off, on = scarce[~scarce["voice_on"]], scarce[scarce["voice_on"]]
@@ -308,6 +309,7 @@ def _verdict(p_diff: dict, c_diff: dict, boundary_off: float = float("nan"),
 
 
 def figure(data: ExperimentData, analysis: Analysis):
+    """Collapse (a), final commons (b), hostility and alliances (c) by extraction / regrowth."""
     from matplotlib.ticker import FuncFormatter, NullFormatter
 
     from experiments.style import COLUMN, OKABE_ITO, figure as new_figure

@@ -153,6 +153,7 @@ def screen(problem: dict, X: np.ndarray, Y: np.ndarray, dummy: str = DUMMY,
 
 
 def screens(data: ExperimentData) -> dict[str, pd.DataFrame]:
+    """Each outcome's Morris screen from the stored runs, shared by the analysis and figure."""
     plan = make_plan(data.spec)
     Y = point_outcomes(data)
     problem = data.spec.problem()
@@ -161,6 +162,7 @@ def screens(data: ExperimentData) -> dict[str, pd.DataFrame]:
 
 
 def analyse(data: ExperimentData) -> Analysis:
+    """Which parameters' mu* exceed the inert dummy's, and whether mediation is among them."""
     tables = screens(data)
     n_params = len(data.spec.varied) - 1
     findings, numbers, shown = [], {}, {}
@@ -229,6 +231,7 @@ def _label(name: str) -> str:
 
 
 def figure(data: ExperimentData, analysis: Analysis):
+    """mu* per parameter against the dummy's noise band, one panel per outcome."""
     tables = screens(data)
     top = 12
     fig, axes = new_figure(2, 1, width=COLUMN, height=6.8)

@@ -108,6 +108,7 @@ def indices(data: ExperimentData, outcome: str, seed: int) -> tuple[pd.DataFrame
 
 
 def analyse(data: ExperimentData) -> Analysis:
+    """Whether P(stable alliance) is mostly additive and mediation's total index the largest."""
     findings, tables, numbers, results = [], {}, {}, {}
     for i, (o, label) in enumerate(OUTCOMES.items()):
         t, extra = indices(data, o, seed=29 + i)
@@ -179,6 +180,7 @@ def analyse(data: ExperimentData) -> Analysis:
 
 
 def figure(data: ExperimentData, analysis: Analysis):
+    """First-order and total Sobol' indices against the dummy's noise band, per outcome."""
     fig, axes = new_figure(2, 1, width=COLUMN, height=5.6)
     for ax, (i, (o, label)), letter in zip(axes, enumerate(OUTCOMES.items()), "ab"):
         t, extra = indices(data, o, seed=29 + i)

@@ -224,6 +224,7 @@ def levels(runs: pd.DataFrame) -> pd.DataFrame:
 
 
 def analyse(data: ExperimentData) -> Analysis:
+    """Share of end partitions at a local minimum against random, gap to the best, verdict."""
     runs = data.runs
     n = len(runs)
     k = runs["at_local_minimum"].sum()
@@ -298,6 +299,7 @@ def analyse(data: ExperimentData) -> Analysis:
 
 
 def figure(data: ExperimentData, analysis: Analysis):
+    """Share at a local minimum (a) and gap to the best known minimum (b), by mediation."""
     t = levels(data.runs)
     x = t["mediation_capacity"]
     clip = lambda v: np.clip(v, 0.0, 1.0)  # noqa: E731

@@ -35,6 +35,7 @@ def build_readme(results_dir: str | Path = "results", quick: bool = False) -> Pa
 
 
 def readme_text(results_dir: str | Path = "results", quick: bool = False) -> str:
+    """The text of results/README.md: verdicts first, then each experiment's section."""
     results_dir = Path(results_dir)
     flag = " --quick" if quick else ""
     out = ["# Results", "",

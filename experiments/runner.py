@@ -95,6 +95,7 @@ def execute(task: Task) -> Result:
 
 
 def tasks_for(plan: Plan, skip: Iterable[int] = ()) -> list[Task]:
+    """One self-contained task per planned run, leaving out ``skip`` (runs already stored)."""
     spec, skip = plan.spec, set(skip)
     return [Task(r.run_id, r.point, r.replicate, r.seed, r.params, spec.steps, spec.outcomes,
                  spec.timeseries, spec.scenario, spec.measure)
@@ -167,6 +168,7 @@ def connect(address: str):
 # -- the sweep ---------------------------------------------------------------------------
 @dataclass
 class SweepResult:
+    """What a sweep returns: the stored runs, manifest and folder, and where time went."""
     runs: pd.DataFrame
     manifest: dict
     directory: Path

@@ -96,6 +96,7 @@ class Spec:
         )
 
     def variant(self, quick: bool) -> "Spec":
+        """The quick variant when ``quick`` is set, else this spec: one flag for every command."""
         return self.quick_variant() if quick else self
 
     @property
@@ -337,6 +338,7 @@ def load_module_file(path: str | Path) -> Spec:
 
 
 def load_file(path: str | Path) -> Spec:
+    """A spec from a .toml or a .py file, chosen by suffix, so a command line takes either."""
     path = Path(path)
     if path.suffix == ".toml":
         return load_toml(path)

@@ -65,6 +65,7 @@ def _alive(pid: int) -> bool:
 
 
 def now() -> str:
+    """The current UTC time to the second (ISO 8601), for the manifest's start and end."""
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
@@ -87,6 +88,7 @@ def git_commit(root: Path = ROOT) -> str:
 
 
 def versions() -> dict[str, str]:
+    """Versions of Python, the project and its main libraries, recorded in the manifest."""
     import mesa
     import numpy
 
@@ -122,6 +124,7 @@ def atomic_write_bytes(path: Path, write) -> None:
 
 
 def write_parquet(table: pa.Table, path: Path, spec_hash: str) -> None:
+    """Write a table atomically, tagged with the spec hash so reading can check it."""
     meta = dict(table.schema.metadata or {})
     meta[HASH_KEY] = spec_hash.encode()
     table = table.replace_schema_metadata(meta)
@@ -129,6 +132,7 @@ def write_parquet(table: pa.Table, path: Path, spec_hash: str) -> None:
 
 
 def write_json(path: Path, data: dict) -> None:
+    """Write a JSON file atomically: an interrupted sweep never leaves half a manifest."""
     atomic_write_bytes(path, lambda tmp: tmp.write_text(json.dumps(data, indent=2, default=str)))
 
 
@@ -144,17 +148,21 @@ class ResultStore:
     # -- paths -----------------------------------------------------------------------
     @property
     def manifest_path(self) -> Path:
+        """The manifest: spec and hash, versions, times and run counts."""
         return self.dir / "manifest.json"
 
     @property
     def runs_path(self) -> Path:
+        """The consolidated runs table, written once every planned run is done."""
         return self.dir / "runs.parquet"
 
     @property
     def timeseries_path(self) -> Path:
+        """The consolidated per-step metrics, when the spec collects them."""
         return self.table_path("timeseries")
 
     def table_path(self, name: str) -> Path:
+        """Where a per-run table (timeseries or records) is kept consolidated."""
         return self.dir / f"{name}.parquet"
 
     def _parts(self, sub: str) -> dict[int, Path]:
@@ -205,6 +213,7 @@ class ResultStore:
         return table.to_pandas()
 
     def read_manifest(self) -> dict | None:
+        """The stored manifest, None before any sweep; an unreadable one raises."""
         if not self.manifest_path.exists():
             return None
         try:
@@ -213,11 +222,13 @@ class ResultStore:
             raise StoreError(f"{self.manifest_path}: unreadable manifest ({e})") from None
 
     def has_results(self) -> bool:
+        """Whether anything but a lock is stored, so a sweep must resume or start fresh."""
         return self.dir.exists() and any(p.name != ".lock" for p in self.dir.iterdir())
 
     # -- one sweep at a time ----------------------------------------------------------
     @property
     def lock_path(self) -> Path:
+        """The lock file that keeps two sweeps from writing the same results."""
         return self.dir / ".lock"
 
     def acquire(self) -> None:
@@ -242,6 +253,7 @@ class ResultStore:
             return
 
     def release(self) -> None:
+        """Remove the lock after a sweep, but only if this process holds it."""
         try:
             if self.lock_path.read_text().strip() == f"{socket.gethostname()} {os.getpid()}":
                 self.lock_path.unlink()
@@ -410,6 +422,7 @@ class ResultStore:
         return self.completed(), manifest
 
     def load_timeseries(self) -> pd.DataFrame | None:
+        """The per-step metrics of the stored runs, None if none were collected."""
         return self.load_table("timeseries")
 
     def load_table(self, name: str) -> pd.DataFrame | None:

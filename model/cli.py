@@ -38,6 +38,7 @@ def _parameter_help() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command line's parser, its help built from the parameter schema so it cannot drift."""
     parser = argparse.ArgumentParser(
         prog="python -m model",
         description="Agent-based model of alliance formation between people's groups.",
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command and return its exit status: a refused parameter or scenario exits with 2."""
     args = build_parser().parse_args(argv)
     try:
         if args.command in ("run", "quickstart"):

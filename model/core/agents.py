@@ -21,6 +21,7 @@ class Group(mesa.Agent):
 
     @property
     def name(self) -> str:
+        """The name shown for the group: its scenario file's, else "group i"."""
         return self.model.state.group_names[self.index]
 
     @property
@@ -32,18 +33,22 @@ class Group(mesa.Agent):
 
     @property
     def size(self) -> float:
+        """The group's share of the population (the shares sum to 1)."""
         return float(self.model.state.sizes[self.index])
 
     @property
     def resources(self) -> float:
+        """The group's material resources, added to by economy and commons, used up by decay."""
         return float(self.model.state.resources[self.index])
 
     @property
     def openness(self) -> float:
+        """Share of the group's power held by its open faction, in [0, 1]."""
         return float(self.model.state.openness[self.index])
 
     @property
     def alliance(self) -> int:
+        """Label of the alliance the group belongs to, -1 when it is in none."""
         return int(self.model.state.alliance[self.index])
 
     @property
@@ -70,22 +75,27 @@ class Movement(mesa.Agent):
 
     @property
     def name(self) -> str:
+        """The name shown for the movement: its scenario file's, else "movement i"."""
         return self.model.state.movement_names[self.index]
 
     @property
     def constituency(self) -> tuple[str, str]:
+        """The axis and side (dominated or dominant) the movement is rooted in."""
         s = self.model.state
         side = "dominated" if s.movement_side[self.index] == 1.0 else "dominant"
         return s.axis_names[s.movement_axis[self.index]], side
 
     @property
     def capacity(self) -> float:
+        """How much the movement weighs in mediating encounters of groups it is rooted in."""
         return float(self.model.state.capacity[self.index])
 
     @property
     def rootedness(self) -> np.ndarray:
+        """The movement's rootedness in each group, in [0, 1]: where it can mediate."""
         return self.model.state.rootedness[self.index]
 
     @property
     def ties(self) -> np.ndarray:
+        """Tie strength to every other movement: tied movements mediate encounters together."""
         return self.model.state.ties[self.index]

@@ -270,6 +270,7 @@ class Contracts:
         return np.where(self._keys[pos] == keys, self._key_ids[pos], -1)
 
     def copy(self) -> "Contracts":
+        """An independent copy, live values written back first, so a copied state runs on alone."""
         self._sync_history()
         new = Contracts(self.n_groups, capacity=max(1, len(self._cols["a"])))
         new.size = self.size
@@ -279,6 +280,7 @@ class Contracts:
         return new
 
     def as_dict(self) -> dict[str, np.ndarray]:
+        """Every contract ever signed, as up-to-date copied columns, for tables and analyses."""
         self._sync_history()
         return {k: v[: self.size].copy() for k, v in self._cols.items()}
 

@@ -27,6 +27,7 @@ class StepDraws:
 
     @property
     def n(self) -> int:
+        """How many encounters the step has draws for."""
         return len(self.initiator)
 
 

@@ -286,6 +286,7 @@ def replace(params: "Params", **changes: Any) -> "Params":
 
 
 def as_dict(params: "Params") -> dict[str, Any]:
+    """Every parameter by name, as a plain dict (what the dashboard's controls show)."""
     return dataclasses.asdict(params)
 
 

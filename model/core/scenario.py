@@ -57,6 +57,7 @@ class Scenario:
                 "trait_values": min(q, int(SCHEMA_BY_NAME["trait_values"].high))}
 
     def build(self, params: Params) -> State:
+        """The starting State for this file, with ``params`` supplying what it leaves out."""
         n, m = len(self.groups), len(self.movements)
         sides = np.array([[1.0 if a in g["dominated"] else 0.0 for a in self.axes] for g in self.groups])
         traits = np.array([g["traits"] for g in self.groups], dtype=np.int64).reshape(n, len(self.trait_names))

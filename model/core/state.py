@@ -47,14 +47,17 @@ class State:
 
     @property
     def n(self) -> int:
+        """Number of groups, read off the arrays so it never disagrees with them."""
         return len(self.sizes)
 
     @property
     def k(self) -> int:
+        """Number of domination axes (columns of ``sides``)."""
         return self.sides.shape[1]
 
     @property
     def m(self) -> int:
+        """Number of movements (entries of ``capacity``)."""
         return len(self.capacity)
 
     def axis_index(self, name: str) -> int:
@@ -62,6 +65,7 @@ class State:
         return self.axis_names.index(name) if name in self.axis_names else -1
 
     def copy(self) -> "State":
+        """A deep copy, contract store included, that a second run (the tests' oracle) can step."""
         values = {}
         for f in fields(self):
             v = getattr(self, f.name)

@@ -1,0 +1,1 @@
+"""How numbers are computed the same everywhere: kernels, summation order, C library functions."""
