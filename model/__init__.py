@@ -13,7 +13,8 @@ contract in pyproject.toml):
 - the edges, here at the top: ``model.run`` (one run as a function), ``model.cli``
   (``python -m model``), ``model.plots`` (figures), ``model.landscape`` (its command line).
 
-The names below are imported on first use, so that ``import model`` stays cheap.
+The names below are imported on first use, so that ``import model`` stays cheap. The run
+function is not among them: ``model.run`` is its module, so ``from model.run import run``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ _PUBLIC = {
     "SCHEMA": "model.core.parameters",
     "validate": "model.core.parameters",
 }
-"""``model.run`` is the module of the run function: ``from model.run import run``."""
 
 __all__ = sorted(_PUBLIC)
 
