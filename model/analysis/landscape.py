@@ -175,6 +175,17 @@ def _as_float_array(value, what: str) -> np.ndarray:
     raise ValueError(f"{what} must be a rectangular numeric array")
 
 
+def first_asymmetric_cell(matrix: np.ndarray, tolerance: float = SYMMETRY_TOLERANCE):
+    """The first cell (i, j) whose mirror differs by more than ``tolerance`` times the largest
+    |p| (at least 1), with that limit, or None: one symmetry rule for arrays and files."""
+    limit = tolerance * max(1.0, float(np.abs(matrix).max()))
+    asymmetric = np.abs(matrix - matrix.T) > limit
+    if not asymmetric.any():
+        return None
+    i, j = np.argwhere(asymmetric)[0]
+    return int(i), int(j), limit
+
+
 def _check_propensity(propensity, tolerance: float = SYMMETRY_TOLERANCE) -> np.ndarray:
     """Return a validated, symmetric copy of ``propensity`` with a zero diagonal."""
     matrix = _as_float_array(propensity, "propensity")
@@ -191,10 +202,9 @@ def _check_propensity(propensity, tolerance: float = SYMMETRY_TOLERANCE) -> np.n
             f"propensity has a missing or non-finite value at row {i}, column {j}: "
             f"{matrix[i, j]}; every cell must be a finite number"
         )
-    limit = tolerance * max(1.0, float(np.abs(matrix).max()))
-    asymmetric = np.abs(matrix - matrix.T) > limit
-    if asymmetric.any():
-        i, j = np.argwhere(asymmetric)[0]
+    found = first_asymmetric_cell(matrix, tolerance)
+    if found:
+        i, j, limit = found
         raise ValueError(
             f"propensity must be symmetric (|p_ij - p_ji| <= {limit:g}); "
             f"p[{i}, {j}] = {matrix[i, j]:g} but p[{j}, {i}] = {matrix[j, i]:g}"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.analysis.landscape import SYMMETRY_TOLERANCE, _check_propensity
+from model.analysis.landscape import _check_propensity, first_asymmetric_cell
 
 _MISSING = {"", "na", "n/a", "nan", "null", "none"}
 """Cell texts read as a missing value (case-insensitive)."""
@@ -101,10 +101,9 @@ def read_propensity_csv(path) -> tuple[list[str], np.ndarray]:
         raise ValueError(
             f"{path}: no row for column name(s) {missing}; rows and columns must name the same actors"
         )
-    limit = SYMMETRY_TOLERANCE * max(1.0, float(np.abs(matrix).max()))
-    asymmetric = np.abs(matrix - matrix.T) > limit
-    if asymmetric.any():
-        i, j = np.argwhere(asymmetric)[0]
+    found = first_asymmetric_cell(matrix)
+    if found:
+        i, j, _ = found
         raise ValueError(
             f"{path}: propensity is not symmetric: row {names[i]!r}, column {names[j]!r} is "
             f"{matrix[i, j]:g} but row {names[j]!r}, column {names[i]!r} is {matrix[j, i]:g}"
