@@ -1,4 +1,4 @@
-"""Command line: ``python -m model run|quickstart|params|odd-table``.
+"""Command line: ``python -m model run|quickstart|patterns|params|odd-table``.
 
 Options come from the parameter schema, so ``--help`` lists every parameter with its
 meaning and allowed range.
@@ -62,6 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help="output folder (default %(default)s)")
         p.add_argument("--format", choices=("csv", "parquet", "both"), default="both",
                        help="metrics table format (default %(default)s)")
+    pat = sub.add_parser("patterns", help="check the contact patterns (P1-P4) of contact research "
+                         "against the model's output, over seeds", epilog=_parameter_help(),
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    pat.add_argument("--seeds", type=int, default=20, help="runs, seeds 0..N-1 (default %(default)s)")
+    pat.add_argument("--steps", type=int, default=400, help="steps per run (default %(default)s)")
+    pat.add_argument("--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE",
+                     help="set a parameter; repeat for several")
+    pat.add_argument("--scenario", default=None, help="a scenario TOML file or a shipped name")
     sub.add_parser("params", help="list every parameter with its default, range and meaning")
     sub.add_parser("compile", help="compile the model's kernels now (else the first run does, once)")
     odd = sub.add_parser("odd-table", help="print the ODD parameter table, or --write it into docs/ODD.md")
@@ -75,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command in ("run", "quickstart"):
             return _run(args)
+        if args.command == "patterns":
+            return _patterns(args)
         if args.command == "compile":
             from model.numerics.jit import cache_dir
             from .run import compile_kernels
@@ -154,6 +164,29 @@ def _run(args) -> int:
     print("Outputs:")
     for path in written:
         print(f"  {path}")
+    return 0
+
+
+def _patterns(args) -> int:
+    from model.analysis.contact_patterns import evaluate
+    from .run import contact_records
+
+    for flag, value in (("--seeds", args.seeds), ("--steps", args.steps)):
+        if value < 1:
+            raise ParameterError(f"{flag} = {value} is not allowed: expected a positive integer")
+    params = dict(parse_assignment(a) for a in args.assignments)
+    results = evaluate(contact_records(params, seeds=range(args.seeds), steps=args.steps,
+                                       scenario=args.scenario))
+    print(f"Contact patterns over {args.seeds} seeds x {args.steps} steps "
+          f"(mean and 95% interval over seeds; targets and sources: "
+          f"model/analysis/targets.toml)")
+    print(f"  {'pattern':26s} {'statistic':34s} {'target':>15s} {'mean':>8s} {'95% interval':>19s}")
+    for r in results:
+        t = r.target
+        target = f"[{t.low:g}, {t.high:g}]".replace("-inf", "-\u221e").replace("inf", "\u221e")
+        print(f"  {t.name:26s} {t.statistic:34s} {target:>15s} {r.mean:8.3f} "
+              f"[{r.low:7.3f}, {r.high:7.3f}]  {'holds' if r.holds else 'FAILS'}")
+    print(f"{sum(r.holds for r in results)} of {len(results)} hold.")
     return 0
 
 

@@ -138,3 +138,18 @@ def compile_kernels(steps: int = 80) -> float:
     start = time.perf_counter()
     AllianceModel(seed=0, **WARM_UP).run(steps)
     return time.perf_counter() - start
+
+
+def contact_records(params: Mapping[str, Any] | None = None, *, seeds: Sequence[int] = range(20),
+                    steps: int = 400, scenario=None) -> list:
+    """One per-group contact record (model.core.contact_record) per seed, for checking the
+    contact patterns of model.analysis.contact_patterns against the model's output."""
+    from model.core.contact_record import ContactRecorder
+
+    records = []
+    for seed in seeds:
+        model = AllianceModel(seed=seed, scenario=scenario, **dict(params or {}))
+        recorder = ContactRecorder(model)
+        model.run(steps)
+        records.append(recorder.record())
+    return records

@@ -68,6 +68,9 @@ class AllianceModel(mesa.Model):
             else np.zeros(s.n, dtype=bool)  # dominated on the development-nature axis
         self._counts = dict.fromkeys(COUNTERS, 0)
         self._counted_steps = 0
+        self.observers: list = []
+        """Told of each step's encounters after trust moved, as ``observe(i, j, mediated,
+        outcome, d_ij, d_ji)``: recorders such as model.core.contact_record, never rules."""
         s.enemy = self.enemy_salience(0)
         self.alliances = AllianceTracker()
         self.groups = [Group(self, i) for i in range(s.n)]
@@ -92,7 +95,9 @@ class AllianceModel(mesa.Model):
         mediated = self.mediate(i, j, draws.mediate)
         outcome, t_ij, t_ji = self.judge(i, j, mediated, draws.outcome)
         first = ~self.state.met[i, j]
-        self.update_trust(i, j, outcome, t_ij, t_ji)
+        d_ij, d_ji = self.update_trust(i, j, outcome, t_ij, t_ji)
+        for observe in self.observers:
+            observe(i, j, mediated, outcome, d_ij, d_ji)
         self.update_internal_power(i, j, outcome, first)
         self.update_contracts(i, j, outcome, t, enemy)
         self.update_commons()
@@ -164,8 +169,9 @@ class AllianceModel(mesa.Model):
         return instigation.instigation_pressure(i, j, s.alliance, s.sizes, p.instigation,
                                                 p.instigation_mode)
 
-    def update_trust(self, i, j, outcome, t_ij, t_ji) -> None:
-        """Trust moves with each outcome; the change spills over to category attitudes."""
+    def update_trust(self, i, j, outcome, t_ij, t_ji) -> tuple[np.ndarray, np.ndarray]:
+        """Trust moves with each outcome; the change spills over to category attitudes.
+        Returns each encounter's change of i's trust in j and of j's in i (before clipping)."""
         p, s = self.params, self.state
         ratio = p.negativity_bias if p.enable_negativity_bias else 1.0
         d_ij = trust.trust_changes(t_ij, outcome, p.trust_gain, ratio)
@@ -175,6 +181,7 @@ class AllianceModel(mesa.Model):
             both_i, both_j = np.concatenate([i, j]), np.concatenate([j, i])
             trust.transfer_to_attitudes(s.attitudes, s.categories, both_i, both_j,
                                         np.concatenate([d_ij, d_ji]), p.secondary_transfer)
+        return d_ij, d_ji
 
     def update_internal_power(self, i, j, outcome, first) -> None:
         """Power shifts inside groups after their encounters, then entrenchment."""
