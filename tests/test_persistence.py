@@ -293,3 +293,46 @@ def test_reconstructed_histories_are_consistent(history_input, every, threshold)
         present = history.steps[(history.labels == row.alliance).any(axis=1)]
         end = history.steps[-1] + 1 if row.censored else row.death
         assert present.tolist() == [t for t in history.steps.tolist() if row.birth <= t < end]
+
+
+def test_an_outside_contract_table_needs_only_parties_and_start():
+    """``ended`` missing means still active, ``renewals`` defaults to 0, names become ids."""
+    from model.analysis.persistence import contract_columns
+
+    table = pd.DataFrame({"a": ["Ukraine", "Chile", "Chile"], "b": ["Peru", "Peru", "Ukraine"],
+                          "start": [0, 2, 3], "ended": [5, None, np.nan]})
+    columns, names = contract_columns(table)
+    assert names == ["Chile", "Peru", "Ukraine"]
+    assert columns["a"].tolist() == [2, 0, 0] and columns["b"].tolist() == [1, 1, 2]
+    assert columns["ended"].tolist() == [5, -1, -1] and columns["renewals"].tolist() == [0, 0, 0]
+    whole = contract_columns({"a": [0.0, 1.0], "b": [1, 2], "start": [0, 1]})[0]
+    assert whole["a"].dtype == np.int64 and whole["a"].tolist() == [0, 1]
+    assert stability_summary(table, window=3)["contracts"] == 3
+
+
+@pytest.mark.parametrize("table, message", [
+    ({"a": [0, 1], "start": [0, 1]}, "column 'b' is missing"),
+    ({"a": [0, 1.5], "b": [1, 2], "start": [0, 1]}, r"column 'a', row 1: 1.5 is not allowed"),
+    ({"a": [0, 1], "b": [1, 1], "start": [0, 1]}, "row 1 has a = b"),
+    ({"a": [0, 1], "b": [1, 2], "start": [0, -3]}, r"column 'start', row 1: -3"),
+    ({"a": [0, 1], "b": [1, 2], "start": [4, 1], "ended": [2, -1]},
+     "row 0: 2 is before start = 4"),
+    ({"a": [0, 1], "b": [1, 2], "start": [0, 1], "renewals": [0, "x"]},
+     r"column 'renewals', row 1: 'x'"),
+    ({"a": ["x", 1], "b": ["y", "z"], "start": [0, 1]}, "all names or all whole numbers"),
+    ({"a": [0, 1], "b": [1, 2], "start": [0]}, "different lengths"),
+])
+def test_a_malformed_outside_table_is_refused_naming_column_row_and_value(table, message):
+    from model.analysis.persistence import contract_columns
+
+    with pytest.raises(ValueError, match=message):
+        contract_columns(table)
+
+
+def test_every_problem_of_a_table_is_listed_at_once():
+    from model.analysis.persistence import contract_columns
+
+    with pytest.raises(ValueError) as err:
+        contract_columns({"a": [0, 1.5], "b": [1, 2], "start": [0, -1], "renewals": [-2, 0]})
+    text = str(err.value)
+    assert "column 'a'" in text and "column 'start'" in text and "column 'renewals'" in text

@@ -71,6 +71,88 @@ class AllianceHistory:
         return self.labels[k]
 
 
+CONTRACT_TABLE = {
+    "a": "one party: an integer id (a float only if whole) or a name; required",
+    "b": "the other party, as ``a``, and not the same as ``a``; required",
+    "start": "step (whole number >= 0) at which the contract was signed; required",
+    "ended": "step at which it lapsed, >= start; -1 or missing = still active (default -1)",
+    "renewals": "times it was renewed, a whole number >= 0 (default 0)",
+}
+"""The columns a contract table from outside the model may have; others are ignored."""
+
+
+def contract_columns(table) -> tuple[dict[str, np.ndarray], list]:
+    """Check a contract table from anywhere (a mapping of columns or a DataFrame) against
+    :data:`CONTRACT_TABLE` and return its columns as integer arrays, with the party names
+    when ids are names (group i is ``names[i]``, sorted), else an empty list.
+
+    Every problem is listed in one ``ValueError``, naming the column, the row and the value.
+    """
+    if not isinstance(table, pd.DataFrame):
+        columns = {k: pd.Series(v if np.ndim(v) else [v]) for k, v in dict(table).items()}
+        lengths = {k: len(v) for k, v in columns.items()}
+        if len(set(lengths.values())) > 1:
+            raise ValueError(f"contract table: columns have different lengths: {lengths}")
+        table = pd.DataFrame(columns)
+    frame = table
+    problems = [f"column {name!r} is missing ({CONTRACT_TABLE[name]})"
+                for name in ("a", "b", "start") if name not in frame.columns]
+    if problems:
+        raise ValueError("contract table: " + "; ".join(problems))
+    n_rows = len(frame)
+    out, names = {}, []
+    a, b = frame["a"].to_numpy(), frame["b"].to_numpy()
+    if a.dtype.kind in "OUS" or b.dtype.kind in "OUS":
+        bad = [f"row {r}: a = {x!r}" for r, x in enumerate(a) if not isinstance(x, str)] + \
+              [f"row {r}: b = {x!r}" for r, x in enumerate(b) if not isinstance(x, str)]
+        if bad:
+            problems.append("ids must be all names or all whole numbers; " + ", ".join(bad[:5]))
+        else:
+            names = sorted(set(a) | set(b))
+            code = {name: k for k, name in enumerate(names)}
+            out["a"] = np.array([code[x] for x in a], dtype=np.int64)
+            out["b"] = np.array([code[x] for x in b], dtype=np.int64)
+    else:
+        for name in ("a", "b"):
+            values = _whole(frame[name], name, problems, low=0)
+            if values is not None:
+                out[name] = values
+    if "a" in out and "b" in out:
+        same = np.flatnonzero(out["a"] == out["b"])
+        if len(same):
+            problems.append(f"a contract needs two parties; row {same[0]} has a = b")
+    start = _whole(frame["start"], "start", problems, low=0)
+    ended = _whole(frame["ended"].fillna(-1) if "ended" in frame.columns
+                   else pd.Series(np.full(n_rows, -1)), "ended", problems, low=-1)
+    renewals = _whole(frame["renewals"] if "renewals" in frame.columns
+                      else pd.Series(np.zeros(n_rows, dtype=np.int64)), "renewals", problems, low=0)
+    if start is not None and ended is not None:
+        early = np.flatnonzero((ended >= 0) & (ended < start))
+        if len(early):
+            r = early[0]
+            problems.append(f"column 'ended', row {r}: {ended[r]} is before start = {start[r]} "
+                            f"(allowed: -1 or a step >= start)")
+    if problems:
+        raise ValueError("contract table: " + "; ".join(problems))
+    out.update(start=start, ended=ended, renewals=renewals)
+    return out, names
+
+
+def _whole(series: pd.Series, name: str, problems: list, low: int):
+    """The column as int64 if every value is a whole number >= ``low``, else None with the
+    first offending row added to ``problems``."""
+    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+    raw = series.to_numpy()
+    bad = np.flatnonzero(~np.isfinite(values) | (values != np.round(values)) | (values < low))
+    if len(bad):
+        r = bad[0]
+        value = raw[r].item() if isinstance(raw[r], np.generic) else raw[r]
+        problems.append(f"column {name!r}, row {r}: {value!r} is not allowed "
+                        f"({CONTRACT_TABLE[name]})")
+        return None
+    return values.astype(np.int64)
+
+
 def _column(columns, name: str) -> np.ndarray:
     return np.asarray(columns[name], dtype=np.int64)
 
@@ -382,8 +464,10 @@ def stability_summary(source, t_end: int | None = None, n: int | None = None, si
     Parameters
     ----------
     source : AllianceModel or mapping or pandas.DataFrame
-        A run (its contracts, ``time``, ``state.n`` and ``state.sizes`` are used), or
-        contract columns ``a``, ``b``, ``start``, ``ended``, ``renewals`` from anywhere.
+        A run (its contracts, ``time``, ``state.n`` and ``state.sizes`` are used), or a
+        contract table from anywhere, checked by :func:`contract_columns` (columns in
+        :data:`CONTRACT_TABLE`: ``a``, ``b``, ``start`` required; ``ended`` and ``renewals``
+        optional; ids whole numbers or names).
     t_end, n, sizes
         For plain columns: last step (default: the last ``start`` or ``ended`` step), number
         of groups (default: largest party + 1) and sizes (default equal). Ignored for a model.
@@ -406,8 +490,8 @@ def stability_summary(source, t_end: int | None = None, n: int | None = None, si
         columns = source.state.contracts.as_dict()
         t_end, n, sizes = source.time, source.state.n, source.state.sizes
     else:
-        columns = source
-        a, b = _column(columns, "a"), _column(columns, "b")
+        columns, _ = contract_columns(source)
+        a, b = columns["a"], columns["b"]
         if n is None:
             n = int(max(a.max(initial=-1), b.max(initial=-1))) + 1
         if t_end is None:
