@@ -130,7 +130,7 @@ def per_level(runs: pd.DataFrame) -> pd.DataFrame:
         depth = st.bootstrap_interval(g["backlash_depth"], np.mean, seed=100 + j)
         tmin = st.bootstrap_interval(g["time_to_minimum"], np.median, seed=200 + j)
         final = st.bootstrap_interval(g["final_openness_change"], np.mean, seed=300 + j)
-        dur, dlo, dhi = median_lifetime(g["backlash_duration"], g["returned"].astype(bool))
+        dur, dlo, dhi = median_lifetime(g["backlash_duration"], event=g["returned"].astype(bool))
         k, n = float(g["returned"].sum()), len(g)
         rlo, rhi = st.wilson_interval(k, n)
         rows.append({
@@ -293,7 +293,7 @@ def figure(data: ExperimentData, analysis: Analysis):
           ylim=(0, None))
     for m in levels:
         g = runs[runs["mediation_capacity"] == m]
-        km = kaplan_meier(g["backlash_duration"], g["returned"].astype(bool))
+        km = kaplan_meier(g["backlash_duration"], event=g["returned"].astype(bool))
         if len(km) == 0:
             continue
         t, surv, low, high = step_points(km)

@@ -124,7 +124,7 @@ def survival_at(rec: pd.DataFrame, event: str, condition: str, t: float,
     out = {}
     for c, tag in ((False, "off"), (True, "on")):
         a = rec[rec[condition] == c]
-        km = kaplan_meier(a["lifetime"].to_numpy(float), a[event].to_numpy(bool))
+        km = kaplan_meier(a["lifetime"].to_numpy(float), event=a[event].to_numpy(bool))
         row = km[km["time"] <= t].tail(1)
         for col in ("survival", "lower", "upper"):
             key = f"{name}_at_{t:g}_{tag}" + ("" if col == "survival" else f"_{col}")

@@ -187,7 +187,7 @@ def plot_survival(ax, conditions: dict, confidence: float = 0.95, method: str = 
     """
     for k, (label, (durations, observed)) in enumerate(conditions.items()):
         colour = PALETTE[k % len(PALETTE)]
-        table = kaplan_meier(durations, observed, confidence, method)
+        table = kaplan_meier(durations, event=observed, confidence=confidence, method=method)
         median = first_crossing(table["time"].to_numpy(), table["survival"].to_numpy())
         text = "not reached" if np.isinf(median) else f"{median:g}"
         legend = f"{label} (n = {len(np.ravel(durations))}, median {text})"

@@ -6,6 +6,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+import pandas as pd  # noqa: E402
 
 from model.analysis.survival import first_crossing, kaplan_meier, median_lifetime  # noqa: E402
 from model.plots import plot_survival  # noqa: E402
@@ -31,7 +32,7 @@ Z95 = 1.959963984540054
 
 
 def test_kaplan_meier_matches_the_hand_computed_textbook_table():
-    table = kaplan_meier(SIX_MP, SIX_MP_DIED).set_index("time")
+    table = kaplan_meier(SIX_MP, event=SIX_MP_DIED).set_index("time")
     for time, at_risk, deaths, survival, se in HAND_TABLE:
         row = table.loc[time]
         assert row["at_risk"] == at_risk
@@ -42,7 +43,7 @@ def test_kaplan_meier_matches_the_hand_computed_textbook_table():
 
 
 def test_kaplan_meier_lists_censorings_without_dropping_the_curve():
-    table = kaplan_meier(SIX_MP, SIX_MP_DIED).set_index("time")
+    table = kaplan_meier(SIX_MP, event=SIX_MP_DIED).set_index("time")
     assert table.loc[6, "censored"] == 1
     assert table.loc[9, ["at_risk", "events", "censored"]].tolist() == [16, 0, 1]
     assert table.loc[9, "survival"] == pytest.approx(96 / 119)  # unchanged by a censoring
@@ -53,29 +54,29 @@ def test_kaplan_meier_lists_censorings_without_dropping_the_curve():
 
 def test_without_censoring_kaplan_meier_is_one_minus_the_empirical_cdf():
     durations = np.array([3, 1, 4, 1, 5, 9, 2, 6])
-    table = kaplan_meier(durations, np.ones(8, dtype=bool))
+    table = kaplan_meier(durations, event=np.ones(8, dtype=bool))
     expected = [np.mean(durations > t) for t in table["time"]]
     assert table["survival"].to_numpy() == pytest.approx(expected)
 
 
 def test_kaplan_meier_rejects_mismatched_or_negative_input():
     with pytest.raises(ValueError):
-        kaplan_meier([1, 2, 3], [True, False])
+        kaplan_meier([1, 2, 3], event=[True, False])
     with pytest.raises(ValueError):
-        kaplan_meier([1, -2], [True, True])
+        kaplan_meier([1, -2], event=[True, True])
 
 
 def test_median_lifetime_of_the_textbook_example():
     # Median 23 (first S <= 0.5); the linear band's lower edge first falls to 0.5 at week 13
     # (0.690 - 1.96 * 0.107 = 0.481), its upper edge never does (0.448 + 1.96 * 0.135 > 0.5).
-    assert median_lifetime(SIX_MP, SIX_MP_DIED) == (23.0, 13.0, float("inf"))
+    assert median_lifetime(SIX_MP, event=SIX_MP_DIED) == (23.0, 13.0, float("inf"))
 
 
 def test_median_interval_is_read_where_the_band_crosses_one_half():
     # Ten deaths at 1..10, no censoring: S(t) = 1 - t/10, se = sqrt(S (1 - S) / 10).
     # Lower edge: t=2: .8 - 1.96 * .126 = .552; t=3: .7 - 1.96 * .145 = .416 -> 3.
     # Upper edge: t=7: .3 + .284 = .584;       t=8: .2 + .248 = .448 -> 8.
-    assert median_lifetime(np.arange(1, 11), np.ones(10, dtype=bool)) == (5.0, 3.0, 8.0)
+    assert median_lifetime(np.arange(1, 11), event=np.ones(10, dtype=bool)) == (5.0, 3.0, 8.0)
 
 
 def test_median_interval_narrows_with_more_data_and_contains_the_median():
@@ -84,26 +85,26 @@ def test_median_interval_narrows_with_more_data_and_contains_the_median():
     for n in (20, 200, 2000):
         durations = rng.exponential(10.0, n).round() + 1
         observed = rng.random(n) < 0.8
-        median, low, high = median_lifetime(durations, observed)
+        median, low, high = median_lifetime(durations, event=observed)
         assert low <= median <= high
         widths.append(high - low)
     assert widths[0] > widths[1] > widths[2]
 
 
 def test_median_is_infinite_when_most_lifetimes_are_censored():
-    median, low, high = median_lifetime([5, 6, 7, 8], [True, False, False, False])
+    median, low, high = median_lifetime([5, 6, 7, 8], event=[True, False, False, False])
     assert median == float("inf") and high == float("inf")
-    assert median_lifetime([4, 9], [False, False]) == (float("inf"),) * 3
+    assert median_lifetime([4, 9], event=[False, False]) == (float("inf"),) * 3
 
 
 def test_median_interval_is_nan_when_the_band_is_undefined_first():
     # One death and nothing else: S drops from 1 to 0, Greenwood's variance is 0/0 there.
-    median, low, high = median_lifetime([3], [True])
+    median, low, high = median_lifetime([3], event=[True])
     assert median == 3.0 and np.isnan(low) and np.isnan(high)
 
 
 def test_median_of_no_data_is_nan():
-    assert all(np.isnan(median_lifetime([], [])))
+    assert all(np.isnan(median_lifetime([], event=[])))
 
 
 def test_first_crossing_rules():
@@ -131,3 +132,24 @@ def test_plot_survival_draws_one_curve_and_band_per_condition():
 
     assert matplotlib.colors.to_hex(ax.get_lines()[0].get_color()) == PALETTE[0].lower()
     plt.close(fig)
+
+
+def test_flags_are_named_event_or_censored_and_a_contradicting_column_is_refused():
+    """Given a data set's censored column as the event flag, the curve would come out far
+    too high; the flag's keyword is required and checked against the column's name."""
+    table = pd.DataFrame({"t": SIX_MP, "censored": ~np.asarray(SIX_MP_DIED, dtype=bool)})
+    by_event = kaplan_meier(SIX_MP, event=SIX_MP_DIED)
+    assert kaplan_meier(table["t"], censored=table["censored"]).equals(by_event)
+    assert kaplan_meier(SIX_MP, event=np.asarray(SIX_MP_DIED, dtype=int)).equals(by_event)
+    with pytest.raises(ValueError, match="event= got a column named 'censored'; pass it as censored="):
+        kaplan_meier(table["t"], event=table["censored"])
+    with pytest.raises(ValueError, match="censored= got a column named 'died'"):
+        median_lifetime(SIX_MP, censored=pd.Series(SIX_MP_DIED, name="died"))
+    with pytest.raises(TypeError, match="exactly one"):
+        kaplan_meier(SIX_MP)
+    with pytest.raises(TypeError, match="exactly one"):
+        kaplan_meier(SIX_MP, event=SIX_MP_DIED, censored=SIX_MP_DIED)
+    with pytest.raises(ValueError, match="row 1 is 2"):
+        kaplan_meier([1, 2], event=[1, 2])
+    with pytest.raises(TypeError):
+        kaplan_meier(SIX_MP, SIX_MP_DIED)  # positional flags are ambiguous: refused

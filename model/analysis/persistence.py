@@ -499,7 +499,8 @@ def stability_summary(source, t_end: int | None = None, n: int | None = None, si
                             _column(columns, "ended").max(initial=0)))
     history = alliance_history(n, columns, t_end, every, threshold, sizes)
     table = history.alliances
-    median, low, high = median_lifetime(table["lifetime"], ~table["censored"].to_numpy(), confidence)
+    median, low, high = median_lifetime(table["lifetime"], censored=table["censored"].to_numpy(),
+                                        confidence=confidence)
     return {
         "n_alliances": int(len(table)),
         "median_lifetime": median, "median_lifetime_low": low, "median_lifetime_high": high,

@@ -20,10 +20,42 @@ from scipy import stats
 KM_COLUMNS = ("time", "at_risk", "events", "censored", "survival", "lower", "upper")
 
 
-def _as_lifetimes(durations, observed) -> tuple[np.ndarray, np.ndarray]:
+_EVENT_NAMES = ("event", "observed", "died", "dead", "death", "failed", "failure", "ended")
+
+
+def event_flags(event=None, censored=None) -> np.ndarray:
+    """True where the end of a lifetime was observed, from exactly one of ``event=`` (True =
+    observed) or ``censored=`` (True = still alive at the end of observation).
+
+    A data set's ``censored`` column given as ``event=`` (or the reverse) would silently turn
+    the curve upside down, so a column whose name says the opposite is refused, as are flags
+    other than True/False or 1/0.
+    """
+    if (event is None) == (censored is None):
+        raise TypeError("give the lifetimes' flags as event= (True = the end was observed) or "
+                        "censored= (True = still alive when observation ended), exactly one")
+    flags, given = (event, "event") if censored is None else (censored, "censored")
+    name = str(getattr(flags, "name", "") or "").lower()
+    if given == "event" and "censor" in name:
+        raise ValueError(f"event= got a column named {flags.name!r}; pass it as censored=")
+    if given == "censored" and name.startswith(_EVENT_NAMES):
+        raise ValueError(f"censored= got a column named {flags.name!r}; pass it as event=")
+    values = np.asarray(flags).ravel()
+    if values.dtype != bool:
+        numeric = np.asarray(pd.to_numeric(pd.Series(values), errors="coerce"), dtype=float)
+        bad = np.flatnonzero(~np.isin(numeric, (0.0, 1.0)))
+        if len(bad):
+            value = values[bad[0]]
+            value = value.item() if isinstance(value, np.generic) else value
+            raise ValueError(f"{given}= must hold True/False or 1/0; row {bad[0]} is {value!r}")
+        values = numeric == 1.0
+    return values if given == "event" else ~values
+
+
+def _as_lifetimes(durations, event, censored) -> tuple[np.ndarray, np.ndarray]:
     """Durations as floats and the event flags as booleans, checked to match."""
+    observed = event_flags(event, censored)
     durations = np.asarray(durations, dtype=float).ravel()
-    observed = np.asarray(observed, dtype=bool).ravel()
     if durations.shape != observed.shape:
         raise ValueError(f"durations ({len(durations)}) and observed ({len(observed)}) differ in length")
     if np.any(~np.isfinite(durations)) or np.any(durations < 0):
@@ -31,7 +63,7 @@ def _as_lifetimes(durations, observed) -> tuple[np.ndarray, np.ndarray]:
     return durations, observed
 
 
-def kaplan_meier(durations, observed, confidence: float = 0.95,
+def kaplan_meier(durations, *, event=None, censored=None, confidence: float = 0.95,
                  method: str = "linear") -> pd.DataFrame:
     """Kaplan-Meier survival curve with a pointwise confidence band.
 
@@ -46,8 +78,9 @@ def kaplan_meier(durations, observed, confidence: float = 0.95,
     ----------
     durations : array_like
         Lifetime of each unit (>= 0): time to death, or to the end of observation.
-    observed : array_like of bool
-        True when the death was observed, False when the lifetime is right-censored.
+    event, censored : array_like of bool (exactly one, by keyword)
+        ``event``: True when the death was observed; ``censored``: True when the lifetime
+        is right-censored (see :func:`event_flags`).
     confidence : float
         Confidence level of the pointwise band.
     method : {"linear", "log-log"}
@@ -63,7 +96,7 @@ def kaplan_meier(durations, observed, confidence: float = 0.95,
         row. The band is NaN where Greenwood's variance is undefined (once S(t) = 0).
         Empty when there are no durations.
     """
-    durations, observed = _as_lifetimes(durations, observed)
+    durations, observed = _as_lifetimes(durations, event, censored)
     if len(durations) == 0:
         return pd.DataFrame({c: np.zeros(0) for c in KM_COLUMNS})
     times, inverse = np.unique(durations, return_inverse=True)
@@ -95,7 +128,7 @@ def first_crossing(times: np.ndarray, curve: np.ndarray, level: float = 0.5) -> 
     return float("nan") if np.isnan(curve[first]) else float(times[first])
 
 
-def median_lifetime(durations, observed, confidence: float = 0.95,
+def median_lifetime(durations, *, event=None, censored=None, confidence: float = 0.95,
                     method: str = "linear") -> tuple[float, float, float]:
     """Median lifetime and its confidence interval, from the Kaplan-Meier curve and band.
 
@@ -114,7 +147,8 @@ def median_lifetime(durations, observed, confidence: float = 0.95,
         ``nan`` when there are no durations, or when the band becomes undefined (S = 0,
         Greenwood's variance is 0/0) before reaching 0.5.
     """
-    table = kaplan_meier(durations, observed, confidence, method)
+    table = kaplan_meier(durations, event=event, censored=censored, confidence=confidence,
+                         method=method)
     if len(table) == 0:
         return float("nan"), float("nan"), float("nan")
     times = table["time"].to_numpy()
