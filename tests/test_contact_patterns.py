@@ -117,3 +117,8 @@ def test_a_malformed_record_is_refused_by_field():
         C.GroupContacts(**{**good, "positive": [1, 1, 1]})
     with pytest.raises(ValueError, match="trust must be finite; group 0 has nan"):
         C.GroupContacts(**{**good, "trust": [math.nan, 0.2]})
+
+
+def test_the_statistics_a_target_may_name_are_exactly_those_computed():
+    rec = population(np.random.default_rng(4))
+    assert set(C.pattern_statistics(rec)) == set(C._STATISTICS)

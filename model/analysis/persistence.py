@@ -88,13 +88,13 @@ def contract_columns(table) -> tuple[dict[str, np.ndarray], list]:
 
     Every problem is listed in one ``ValueError``, naming the column, the row and the value.
     """
+    frame = table
     if not isinstance(table, pd.DataFrame):
         columns = {k: pd.Series(v if np.ndim(v) else [v]) for k, v in dict(table).items()}
         lengths = {k: len(v) for k, v in columns.items()}
         if len(set(lengths.values())) > 1:
             raise ValueError(f"contract table: columns have different lengths: {lengths}")
-        table = pd.DataFrame(columns)
-    frame = table
+        frame = pd.DataFrame(columns)
     problems = [f"column {name!r} is missing ({CONTRACT_TABLE[name]})"
                 for name in ("a", "b", "start") if name not in frame.columns]
     if problems:
