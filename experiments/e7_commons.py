@@ -76,7 +76,7 @@ def nature_voice(model, every: int = SAMPLE_EVERY) -> dict:
     """How much the nature side is inside stable alliances over the run, and the voice reach.
 
     At steps 0, every, 2 every, ... and the last step, the stable alliances are rebuilt from the
-    contract history (active contracts renewed by then;
+    contract history (active contracts qualified by then;
     ``model.analysis.components.stable_labels`` with the run's size and share minima), and the
     population share of the nature-side groups that belong to one is taken.
     ``voice_reach_final`` is sum_g w_g v_g / sum_g w_g with w_g a group's extraction weight
@@ -96,14 +96,15 @@ def nature_voice(model, every: int = SAMPLE_EVERY) -> dict:
     weight_nature = float(s.sizes[nature].sum())
     c = s.contracts.as_dict()
     a, b = np.asarray(c["a"]), np.asarray(c["b"])
-    start, ended, first = (np.asarray(c[k]) for k in ("start", "ended", "first_renewal"))
+    start, ended, qualified = (np.asarray(c[k]) for k in ("start", "ended", "qualified"))
     steps = observation_steps(model.time, every)
     shares = []
     for t in steps:
         live = (start <= t) & ((ended < 0) | (ended > t))
-        renewed = ((first >= 0) & (first <= t))[live].astype(np.int64)
+        renewed = ((qualified >= 0) & (qualified <= t))[live].astype(np.int64)
         labels = alliances.stable_labels(s.n, a[live], b[live], renewed, s.sizes,
-                                         p.stable_alliance_min_size, p.stable_alliance_min_share)
+                                         p.stable_alliance_min_size, p.stable_alliance_min_share,
+                                         min_renewals=1)
         inside = float(s.sizes[nature & (labels >= 0)].sum())
         shares.append(inside / weight_nature if weight_nature > 0 else 0.0)
     v = commons.voice(s.n, s.contracts.live("a"), s.contracts.live("b"),

@@ -1,6 +1,6 @@
 """Experiment 8: which parameters matter? A Morris screen of every numeric parameter.
 
-Hypothesis: only a few of the 58 numeric model parameters (fewer than ten) move the probability
+Hypothesis: only a few of the 62 numeric model parameters (fewer than ten) move the probability
 of a stable alliance and the median alliance lifetime by more than the noise of an inert dummy
 parameter, and movements' mediation is among them for the probability.
 
@@ -10,8 +10,8 @@ whether the model still agrees when every other parameter varies at the same tim
 many of its mechanisms actually move the headline outcomes.
 
 Design: SALib's Morris sampler (Morris 1991; Campolongo, Cariboni and Saltelli 2007), 20
-trajectories of 60 points over 59 ranges (58 parameters and one inert dummy), 4 levels, one run
-per point: 1,200 runs of 30 groups for 200 steps. The outcomes are whether a stable alliance
+trajectories of 64 points over 63 ranges (62 parameters and one inert dummy), 4 levels, one run
+per point: 1,280 runs of 30 groups for 200 steps. The outcomes are whether a stable alliance
 formed (0/1) and the log of the Kaplan-Meier median alliance lifetime, capped at the run length
 (``log(1 + min(median, steps))``; a run without any alliance scores 0, an unreached median the
 cap). Elementary effects are in outcome units per full range of the parameter, so mu* compares
@@ -19,8 +19,8 @@ parameters with different units.
 
 Ranges (``RANGES``): shares and proportions that live on the unit interval span their whole
 schema range; per-step rates, weights and scales span from off (0) to twice the calibrated
-default, so the default sits in the middle; log-odds intercepts span default +/- 2 (odds times
-or divided by about 7), trust thresholds default +/- 0.3, and a few counts a documented
+default, so the default sits in the middle; log-odds intercepts span default +/- 1.5 (odds times
+or divided by about 4.5, and their sum stays below 0 as the ordered logit needs), trust thresholds default +/- 0.3, and a few counts a documented
 neighbourhood of the default. Two exceptions follow from constraints: ``domination_bias`` in
 [0, 0.6] and ``contact_bias`` in [0, 0.4], so that their sum never exceeds 1 and no sampled
 point fails (SALib needs every point); and ``encounter_rate`` starts at 0.25, because without
@@ -29,7 +29,8 @@ are shared with ``e8b_sobol`` through ``experiments.sensitivity_setup``.
 
 Left out, with reasons: ``n_groups`` (fixed at 30, the population size for budget's sake;
 ``faultline_alignment`` and the other structure parameters vary instead), ``collect_every``
-(bookkeeping), ``stable_alliance_min_size`` and ``stable_alliance_min_share`` (they define the
+(bookkeeping), ``stable_alliance_min_size``, ``stable_alliance_min_share`` and
+``stable_alliance_min_renewals`` (they define the
 observed outcome, not the dynamics), ``enemy_axis`` (a label of which axis, and it must stay
 below ``n_axes``, which varies), and ``enemy_fade_time`` and ``enemy_duration`` (inert under the
 default constant enemy). ``enemy_onset``, also inert under a constant enemy and drawing no
@@ -71,10 +72,11 @@ from .style import COLUMN, OKABE_ITO, figure as new_figure, panel_label
 
 NOT_SCREENED = pd.DataFrame({
     "parameter": ["n_groups", "collect_every", "stable_alliance_min_size",
-                  "stable_alliance_min_share", "enemy_axis", "enemy_fade_time",
+                  "stable_alliance_min_share", "stable_alliance_min_renewals", "enemy_axis", "enemy_fade_time",
                   "enemy_duration", "enable_* switches, enemy_schedule, instigation_mode"],
     "why": ["fixed at 30: population size, held small for the budget",
             "bookkeeping (how often metrics are collected)",
+            "defines the observed outcome, not the dynamics",
             "defines the observed outcome, not the dynamics",
             "defines the observed outcome, not the dynamics",
             "a label of which axis; must stay below n_axes, which varies",
@@ -90,7 +92,7 @@ QUICK_VARIED = ("mediation_capacity", "n_movements", "instigation", "trust_gain"
                 "contract_threshold", "domination_bias", "contact_bias", DUMMY)
 SPARSE = 10  # "few": fewer than this many influential parameters
 
-HYPOTHESIS = ("Only a few (fewer than ten) of the 58 numeric parameters move the probability of "
+HYPOTHESIS = ("Only a few (fewer than ten) of the 62 numeric parameters move the probability of "
               "a stable alliance and the median alliance lifetime by more than the noise of an "
               "inert dummy parameter, and movements' mediation is among them for the "
               "probability.")

@@ -9,7 +9,7 @@ score and the per-point means they are computed from.
 
 Ranges: shares and proportions that live on the unit interval span their whole schema range;
 per-step rates, weights and scales span from off (0) to twice the calibrated default, so the
-default sits in the middle; log-odds intercepts span default +/- 2, trust thresholds default
+default sits in the middle; log-odds intercepts span default +/- 1.5, trust thresholds default
 +/- 0.3, and a few counts a documented neighbourhood of the default. ``domination_bias`` in
 [0, 0.6] and ``contact_bias`` in [0, 0.4] keep their sum at most 1 on the whole box, and
 ``encounter_rate`` starts at 0.25 (the reasons, and what is left out, are in the docstring of
@@ -53,6 +53,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "n_movements": (0, 20),
     "mediation_capacity": (0.0, 1.0),
     "rootedness": (0.0, 1.0),
+    "dominant_rootedness": (0.0, 0.5),
     "mediation_reach": (0.0, 2.0),
     "initial_tie_density": (0.0, 1.0),
     "convergence_space": (0.0, 0.1),
@@ -63,17 +64,20 @@ RANGES: dict[str, tuple[float, float]] = {
     "domination_bias": (0.0, 0.6),
     "contact_bias": (0.0, 0.4),
     "contact_memory": (1, 7),
-    # outcomes of encounters: log-odds intercepts default +/- 2, weights 0 to twice default
-    "virtuous_base": (-2.0, 2.0),
-    "hostility_base": (-5.0, -1.0),
+    # outcomes of encounters: log-odds intercepts default +/- 1.5, weights 0 to twice default
+    "virtuous_base": (-1.5, 1.5),
+    "hostility_base": (-5.0, -2.0),
     "openness_weight": (0.0, 6.0),
-    "trust_weight": (0.0, 4.0),
+    "trust_weight": (0.0, 2.0),
     "domination_weight": (0.0, 3.0),
     "bond": (0.0, 1.0),
     "cultural_similarity_weight": (0.0, 1.0),
+    "mediation_effect": (0.0, 2.0),
+    "imposition_weight": (0.0, 3.0),
+    "enemy_solidarity": (0.0, 2.0),
     # trust
     "trust_gain": (0.0, 0.2),
-    "negativity_bias": (1.0, 4.0),
+    "negativity_bias": (1.0, 3.0),
     "secondary_transfer": (0.0, 1.0),
     # internal power
     "opening_rate": (0.0, 0.1),
@@ -84,11 +88,11 @@ RANGES: dict[str, tuple[float, float]] = {
     "contract_threshold": (0.1, 0.7),
     "renewal_threshold": (-0.1, 0.5),
     "contract_term": (5, 35),
-    "renewal_max_domination": (0.0, 0.3),
     "lapse_cost": (0.0, 0.2),
     # structural change, economy
     "mitigation_rate": (0.0, 0.2),
     "lip_service_rate": (0.0, 0.04),
+    "mitigation_cost": (0.0, 2.0),
     "economic_gain": (0.0, 0.1),
     "interdependence_rate": (0.0, 0.1),
     "interdependence_weight": (0.0, 0.6),

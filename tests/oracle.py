@@ -33,10 +33,11 @@ TIE_PRESENT = 0.2     # a movement tie counts as present above this strength
 COUNTERS = ("encounters", "mediated", "virtuous", "hostile", "neutral",
             "signed", "renewed", "lapsed")
 """Event counts kept like the model's (summed over all steps here, never reset)."""
-EDITED = ("mit_ab", "mit_ba", "interdependence", "renewals", "first_renewal", "due", "ended")
+EDITED = ("mit_ab", "mit_ba", "interdependence", "renewals", "first_renewal", "qualified", "due",
+          "ended")
 """Contract columns the oracle changes by hand (through ``Contracts.edit``)."""
 EVENTS = ("domination_fallback", "contact_fallback", "first_meetings", "backlash",
-          "instigation_targeted", "mitigated", "lapsed_pair_kept_out")
+          "instigation_targeted", "mitigated", "declined", "imposition", "lapsed_pair_kept_out")
 """Extra diagnostics, so a test can check that a comparison exercised a code path."""
 
 
@@ -306,21 +307,35 @@ class Oracle:
         return 2.0 * (same / len(ti)) - 1.0
 
     def judge(self, i: int, j: int, mediated: bool, u: float):
-        """Outcome of one encounter from the start-of-step state, and both pair trusts."""
+        """Outcome of one encounter from the start-of-step state, and both pair trusts.
+
+        Ordered logit: eta from the context (+ mediation's shift, less imposition);
+        hostile if u < expit(hostility_base - eta), virtuous if u >= 1 - expit(virtuous_base
+        + eta), neutral otherwise."""
         p, s = self.params, self.state
         t_ij, t_ji = self.pair_trust(i, j), self.pair_trust(j, i)
         dom = self.effective_domination(i, j)
         mean_trust = 0.5 * (t_ij + t_ji)
+        scarcity = 0.0
+        if p.enable_commons:
+            buffer = 1.0 + 0.5 * (float(s.resources[i]) + float(s.resources[j]))
+            scarcity = (1.0 - s.commons) / buffer
+        both_targets = self.sides[i][p.enemy_axis] == 1 and self.sides[j][p.enemy_axis] == 1
+        enemy = s.enemy if both_targets else 0.0
+        eta = (p.openness_weight * (float(s.openness[i]) + float(s.openness[j]) - 1.0)
+               + p.trust_weight * mean_trust + p.bond
+               + p.cultural_similarity_weight * self.similarity(i, j)
+               + p.enemy_solidarity * enemy - p.domination_weight * dom
+               - p.instigation_weight * self.instigation(i, j) - p.scarcity_weight * scarcity)
         if mediated:
-            logit = (p.virtuous_base + p.openness_weight * (float(s.openness[i]) + float(s.openness[j]) - 1.0)
-                     + p.trust_weight * mean_trust + p.bond - p.domination_weight * dom
-                     + p.cultural_similarity_weight * self.similarity(i, j))
-            return (VIRTUOUS if u < _expit(logit) else NEUTRAL), t_ij, t_ji
-        scarcity = 1.0 - s.commons if p.enable_commons else 0.0
-        logit = (p.hostility_base + p.instigation_weight * self.instigation(i, j)
-                 + p.scarcity_weight * scarcity + p.domination_weight * dom
-                 - p.trust_weight * mean_trust)
-        return (HOSTILE if u < _expit(logit) else NEUTRAL), t_ij, t_ji
+            eta += p.mediation_effect - p.imposition_weight * dom
+            if p.mediation_effect - p.imposition_weight * dom < 0:
+                self.events["imposition"] += 1
+        if u < _expit(p.hostility_base - eta):
+            return HOSTILE, t_ij, t_ji
+        if u >= 1.0 - _expit(p.virtuous_base + eta):
+            return VIRTUOUS, t_ij, t_ji
+        return NEUTRAL, t_ij, t_ji
 
     # 4. trust and attitudes ----------------------------------------------------------
     def trust_change(self, t: float, outcome: int) -> float:
@@ -336,6 +351,10 @@ class Oracle:
         """First meetings start from the expectation; all changes of the step add up; clip."""
         p, s = self.params, self.state
         trust, met = s.trust, s.met
+        # Learning starts from the remembered trust, or from 0 at a first meeting (the
+        # prior only shaped the outcome).
+        judged = [(o, t_ij if met[i, j] else 0.0, t_ji if met[j, i] else 0.0)
+                  for (i, j), (o, t_ij, t_ji) in zip(pairs, judged)]
         deltas = []
         for (i, j), (outcome, t_ij, t_ji) in zip(pairs, judged):
             deltas.append((self.trust_change(t_ij, outcome), self.trust_change(t_ji, outcome)))
@@ -403,11 +422,25 @@ class Oracle:
         for x in active:
             a, b = int(c.a[x]), int(c.b[x])
             if p.enable_structural_change:
-                self.events["mitigated"] += int(c.dom_ab[x] > 0) + int(c.dom_ba[x] > 0)
-                if c.dom_ab[x] > 0:
-                    w["mit_ab"][x] = c.mit_ab[x] + p.mitigation_rate * float(s.openness[a]) * (1.0 - c.mit_ab[x])
-                if c.dom_ba[x] > 0:
-                    w["mit_ba"][x] = c.mit_ba[x] + p.mitigation_rate * float(s.openness[b]) * (1.0 - c.mit_ba[x])
+                # The dominant side decides, a's side first: the open faction weighs what the
+                # contract brings, the hardliners the price; it also has to be able to pay.
+                enemy_part = enemy if c.shares_enemy[x] else 0.0
+                for dom_key, mit_key, giver, taker in (("dom_ab", "mit_ab", a, b),
+                                                       ("dom_ba", "mit_ba", b, a)):
+                    dom, mit = float(getattr(c, dom_key)[x]), float(w[mit_key][x])
+                    if dom <= 0:
+                        continue
+                    o = float(s.openness[giver])
+                    value = 0.5 * (1.0 + float(trust[giver, taker])) + float(w["interdependence"][x]) + enemy_part
+                    step = p.mitigation_rate * o * (1.0 - mit)
+                    price = p.mitigation_cost * dom * step
+                    if o * value >= (1.0 - o) * p.mitigation_cost * dom and float(s.resources[giver]) >= price:
+                        w[mit_key][x] = mit + step
+                        s.resources[giver] = float(s.resources[giver]) - price
+                        s.resources[taker] = float(s.resources[taker]) + price
+                        self.events["mitigated"] += 1
+                    else:
+                        self.events["declined"] += 1
             if p.enable_lip_service:
                 # The dominated party's trust in the dominant one erodes, never below -1.
                 trust[b, a] = max(float(trust[b, a]) - p.lip_service_rate * c.dom_ab[x] * (1.0 - c.mit_ab[x]), -1.0)
@@ -433,15 +466,15 @@ class Oracle:
             relief = p.enemy_effect * enemy if c.shares_enemy[x] else 0.0
             threshold = p.renewal_threshold - p.interdependence_weight * float(c.interdependence[x]) - relief
             mutual = min(float(trust[a, b]), float(trust[b, a]))
-            residual = (float(c.dom_ab[x]) * (1.0 - float(c.mit_ab[x]))
-                        + float(c.dom_ba[x]) * (1.0 - float(c.mit_ba[x])))
-            decisions.append(mutual >= threshold and residual <= p.renewal_max_domination)
+            decisions.append(mutual >= threshold)
         for x, ok in zip(due, decisions):
             a, b = int(c.a[x]), int(c.b[x])
             if ok:
                 w["renewals"][x] += 1
                 if c.first_renewal[x] < 0:
                     w["first_renewal"][x] = t
+                if w["renewals"][x] == p.stable_alliance_min_renewals:
+                    w["qualified"][x] = t
                 w["due"][x] = t + p.contract_term
                 self.counts["renewed"] += 1
             else:
@@ -456,10 +489,10 @@ class Oracle:
             return
         existing = self.active_pairs()
         lapsed_now = {(int(c.a[x]), int(c.b[x])) for x, ok in zip(due, decisions) if not ok}
-        virtuous = sorted({(min(i, j), max(i, j)) for (i, j), o in zip(pairs, outcome) if o == VIRTUOUS})
+        met_now = sorted({(min(i, j), max(i, j)) for i, j in pairs})
         new = {name: [] for name in ("a", "b", "dom_ab", "dom_ba", "complementarity", "shares_enemy",
                                      "nature_voice_ab", "nature_voice_ba")}
-        for a, b in virtuous:
+        for a, b in met_now:
             if (a, b) in existing:
                 continue
             if (a, b) in lapsed_now:
@@ -489,6 +522,7 @@ class Oracle:
             c.add(**{name: np.array(col) for name, col in new.items()},
                   start=np.full(count, t), due=np.full(count, t + p.contract_term),
                   renewals=np.zeros(count, dtype=np.int64), first_renewal=np.full(count, -1),
+                  qualified=np.full(count, -1),
                   ended=np.full(count, -1), mit_ab=np.zeros(count), mit_ba=np.zeros(count),
                   interdependence=np.zeros(count))
             c.reindex()
@@ -512,7 +546,7 @@ class Oracle:
             on_nature_side = self.nature_axis >= 0 and self.sides[g][self.nature_axis] == 1
             factor = p.nature_side_extraction if on_nature_side else 1.0
             take = p.extraction_rate * self.sizes[g] * factor * (1.0 - p.voice_effect * voice[g])
-            s.resources[g] = float(s.resources[g]) + p.harvest_value * take * level
+            s.resources[g] = float(s.resources[g]) + p.harvest_value * (take / self.sizes[g]) * level
             total += take
         s.commons = level + p.commons_regrowth * level * (1.0 - level) - total * level
 
@@ -573,7 +607,8 @@ class Oracle:
         c = s.contracts
         active = self.active_contracts()
         alliance = self.components([(int(c.a[x]), int(c.b[x])) for x in active], 2)
-        stable = self.components([(int(c.a[x]), int(c.b[x])) for x in active if c.renewals[x] > 0],
+        stable = self.components([(int(c.a[x]), int(c.b[x])) for x in active
+                                  if c.renewals[x] >= p.stable_alliance_min_renewals],
                                  p.stable_alliance_min_size, p.stable_alliance_min_share)
         for g in range(s.n):
             s.alliance[g] = alliance[g]

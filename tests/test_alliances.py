@@ -24,22 +24,26 @@ def test_labels_do_not_depend_on_edge_order():
     assert components(6, a, b).tolist() == components(6, a[order], b[order]).tolist()
 
 
-def test_stable_alliance_needs_renewed_contracts():
+def test_stable_alliance_needs_contracts_renewed_often_enough():
     a, b = np.array([0, 1]), np.array([1, 2])
     sizes = np.full(3, 1 / 3)
-    assert stable_labels(3, a, b, np.array([1, 0]), sizes, 3, 0.0).tolist() == [-1, -1, -1]
-    assert stable_labels(3, a, b, np.array([1, 2]), sizes, 3, 0.0).tolist() == [0, 0, 0]
+    one = dict(min_renewals=1)
+    assert stable_labels(3, a, b, np.array([1, 0]), sizes, 3, 0.0, **one).tolist() == [-1, -1, -1]
+    assert stable_labels(3, a, b, np.array([1, 2]), sizes, 3, 0.0, **one).tolist() == [0, 0, 0]
+    two = dict(min_renewals=2)
+    assert stable_labels(3, a, b, np.array([1, 2]), sizes, 3, 0.0, **two).tolist() == [-1, -1, -1]
+    assert stable_labels(3, a, b, np.array([3, 2]), sizes, 3, 0.0, **two).tolist() == [0, 0, 0]
 
 
 def test_stable_alliance_needs_enough_of_the_population():
     a, b = np.array([0, 1, 3]), np.array([1, 2, 4])
     renewed = np.array([1, 1, 1])
     sizes = np.array([0.05, 0.05, 0.05, 0.45, 0.4])
-    labels = stable_labels(5, a, b, renewed, sizes, 2, 0.5)
+    labels = stable_labels(5, a, b, renewed, sizes, 2, 0.5, min_renewals=1)
     assert labels.tolist() == [-1, -1, -1, 0, 0]
 
 
-# Hand-made contract histories: (a, b, first_renewal, ended); -1 = never / still active.
+# Hand-made contract histories: (a, b, qualified, ended); -1 = never / still active.
 def _formed(history, n=5, min_size=3, sizes=None, min_share=0.0):
     a, b, first, ended = (np.array(col) for col in zip(*history))
     return stable_alliance_formed(n, a, b, first, ended, min_size, sizes, min_share)
@@ -88,12 +92,12 @@ def test_model_tracks_stable_alliances_as_its_contract_history_says():
         m = AllianceModel(seed=seed, n_groups=30, contract_term=5, mediation_capacity=0.8).run(80)
         c, p = m.state.contracts, m.params
         steps, groups, shares = stable_alliance_history(
-            m.state.n, c.a, c.b, c.first_renewal, c.ended, p.stable_alliance_min_size,
+            m.state.n, c.a, c.b, c.qualified, c.ended, p.stable_alliance_min_size,
             m.state.sizes, p.stable_alliance_min_share)
         assert m.largest_stable_size == (groups.max() if len(groups) else 0)
         assert m.largest_stable_share == pytest.approx(shares.max() if len(shares) else 0.0)
         assert m.stable_alliance_formed == stable_alliance_formed(
-            m.state.n, c.a, c.b, c.first_renewal, c.ended, p.stable_alliance_min_size,
+            m.state.n, c.a, c.b, c.qualified, c.ended, p.stable_alliance_min_size,
             m.state.sizes, p.stable_alliance_min_share)
 
 
@@ -163,7 +167,8 @@ def test_model_labels_match_components_recomputed_every_step(seed):
     from model.core.model import AllianceModel
 
     m = AllianceModel(seed=seed, n_groups=40, contract_term=4, mediation_capacity=0.8,
-                      renewal_threshold=0.3, lapse_cost=0.2)
+                      contract_threshold=0.3, renewal_threshold=0.4, lip_service_rate=0.05,
+                      lapse_cost=0.2)
     lapsed = 0
     for _ in range(150):
         m.step()
@@ -172,7 +177,7 @@ def test_model_labels_match_components_recomputed_every_step(seed):
         assert np.array_equal(s.alliance, components(s.n, a, b))
         assert np.array_equal(s.stable_alliance, stable_labels(
             s.n, a, b, c.live("renewals"), s.sizes, p.stable_alliance_min_size,
-            p.stable_alliance_min_share))
+            p.stable_alliance_min_share, min_renewals=p.stable_alliance_min_renewals))
         lapsed = int((c.ended >= 0).sum())
     assert lapsed > 20  # contracts did end, forest ones among them
 
@@ -183,14 +188,23 @@ def test_contracts_report_what_changed_and_when_what_ended_is_unknown():
     c = Contracts(5)
     assert not c.take_changes().any
     c.add(a=np.array([0, 1, 2]), b=np.array([1, 2, 3]), first_renewal=np.full(3, -1),
-          ended=np.full(3, -1))
+          qualified=np.full(3, -1), ended=np.full(3, -1))
     changes = c.take_changes()
     assert changes.any and not changes.renewed and changes.ended.tolist() == []
     c.renew(np.array([1]), t=2, due=6)
     changes = c.take_changes()
-    assert changes.renewed and not changes.any and changes.first_renewed.tolist() == [1]
+    assert changes.renewed and not changes.any and changes.qualified.tolist() == [1]
     c.renew(np.array([1]), t=6, due=10)  # a second renewal is no news for stable alliances
     assert not c.take_changes().renewed
+    assert c.qualified.tolist() == [-1, 2, -1] and c.first_renewal.tolist() == [-1, 2, -1]
+    two = Contracts(5, milestone=2)  # a store that asks for two renewals
+    two.add(a=np.array([0]), b=np.array([1]), first_renewal=np.full(1, -1), qualified=np.full(1, -1),
+            ended=np.full(1, -1))
+    two.take_changes()
+    two.renew(np.array([0]), t=4, due=8)
+    assert not two.take_changes().renewed and two.qualified.tolist() == [-1]
+    two.renew(np.array([0]), t=8, due=12)
+    assert two.take_changes().qualified.tolist() == [0] and two.qualified.tolist() == [8]
     c.end(np.array([2, 0]), t=3)
     changes = c.take_changes()
     assert sorted(changes.ended.tolist()) == [0, 2] and changes.any and not changes.renewed

@@ -10,6 +10,7 @@ from experiments.sensitivity_setup import DUMMY, RANGES, lifetime_score
 from model.core.parameters import SCHEMA, validate
 
 EXCLUDED = {"n_groups", "collect_every", "stable_alliance_min_size", "stable_alliance_min_share",
+            "stable_alliance_min_renewals",
             "enemy_axis", "enemy_fade_time", "enemy_duration"}
 
 

@@ -119,24 +119,65 @@ def test_mediation_needs_movements_rooted_in_both_or_tied_movements():
     assert mediation.mediation_probability(np.array([0.0, 1e9]), 3.0).tolist() == [0.0, 1.0]
 
 
-def test_outcome_probabilities_move_with_context():
-    weights = (P.virtuous_base, P.openness_weight, P.trust_weight, P.bond, P.domination_weight,
-               P.cultural_similarity_weight)
+def _eta(o_i=0.5, o_j=0.5, mean_trust=0.0, domination=0.2, similarity=0.0, pressure=0.0,
+         scarcity=0.0, enemy=0.0, mediated=False, **weights):
+    w = dict(openness_weight=P.openness_weight, trust_weight=P.trust_weight, bond=P.bond,
+             domination_weight=P.domination_weight,
+             cultural_similarity_weight=P.cultural_similarity_weight,
+             instigation_weight=P.instigation_weight, scarcity_weight=P.scarcity_weight,
+             enemy_solidarity=P.enemy_solidarity, mediation_effect=P.mediation_effect,
+             imposition_weight=P.imposition_weight)
+    w.update(weights)
+    return float(outcomes.propensity(o_i, o_j, mean_trust, domination, similarity, pressure,
+                                     scarcity, enemy, mediated, *w.values()))
 
-    def pv(o_i=0.5, o_j=0.5, mean_trust=0.0, domination=0.2, similarity=0.0):
-        return outcomes.virtuous_probability(o_i, o_j, mean_trust, domination, similarity, *weights)
 
-    assert pv(o_i=0.9) > pv() and pv(domination=0.8) < pv() and pv(mean_trust=0.5) > pv()
-    assert pv(similarity=1.0) > pv()
-    odds = (P.hostility_base, P.instigation_weight, P.scarcity_weight, P.domination_weight,
-            P.trust_weight)
-    ph = outcomes.hostile_probability(0.2, 0.0, 0.2, 0.0, *odds)
-    assert outcomes.hostile_probability(0.8, 0.0, 0.2, 0.0, *odds) > ph
-    assert outcomes.hostile_probability(0.2, 0.5, 0.2, 0.0, *odds) > ph
-    assert outcomes.hostile_probability(0.2, 0.0, 0.2, 0.6, *odds) < ph
-    codes = outcomes.classify(np.array([True, True, False, False]), np.full(4, 0.5), np.full(4, 0.5),
-                              np.array([0.1, 0.9, 0.1, 0.9]))
-    assert codes.tolist() == [1, 0, -1, 0]
+def test_context_moves_the_propensity_toward_virtuous_or_hostile():
+    e = _eta()
+    assert _eta(o_i=0.9) > e and _eta(mean_trust=0.5) > e and _eta(similarity=1.0) > e
+    assert _eta(enemy=0.5) > e  # a shared enemy favours solidarity
+    assert _eta(domination=0.8) < e and _eta(pressure=0.5) < e and _eta(scarcity=0.5) < e
+    assert _eta(bond=2.0) - _eta(bond=0.0) == pytest.approx(2.0)
+
+
+def test_mediation_helps_across_small_gaps_and_imposes_across_large_ones():
+    w = dict(mediation_effect=1.0, imposition_weight=2.0, domination_weight=0.0)
+    assert _eta(domination=0.1, mediated=True, **w) - _eta(domination=0.1, **w) == pytest.approx(0.8)
+    assert _eta(domination=0.5, mediated=True, **w) == pytest.approx(_eta(domination=0.5, **w))
+    assert _eta(domination=0.9, mediated=True, **w) - _eta(domination=0.9, **w) == pytest.approx(-0.8)
+
+
+def test_one_ordered_logit_gives_every_encounter_all_three_outcomes():
+    vb, hb = 0.0, -3.0
+    eta = np.array([-2.0, 0.0, 2.0])
+    p_h = outcomes.hostile_probability(eta, hb)
+    p_v = outcomes.virtuous_probability(eta, vb)
+    assert np.all(p_h + p_v <= 1.0) and np.all(np.diff(p_h) < 0) and np.all(np.diff(p_v) > 0)
+    assert p_h[1] == pytest.approx(1 / (1 + np.exp(3.0))) and p_v[1] == pytest.approx(0.5)
+    u = np.array([0.5 * p_h[1], 0.5 * (p_h[1] + 1 - p_v[1]), 1 - 0.5 * p_v[1]])
+    assert outcomes.classify(np.zeros(3), vb, hb, u).tolist() == [-1, 0, 1]
+    # the same draws, read through a better context, never end worse
+    rng = np.random.default_rng(0)
+    u = rng.random(2000)
+    worse = outcomes.classify(np.full(2000, -1.0), vb, hb, u)
+    better = outcomes.classify(np.full(2000, 1.0), vb, hb, u)
+    assert np.all(better >= worse) and (better > worse).any()
+    share = [np.mean(outcomes.classify(np.full(2000, x), vb, hb, u) == k)
+             for x, k in ((-1.0, -1), (1.0, 1))]
+    assert share[0] == pytest.approx(1 / (1 + np.exp(2.0)), abs=0.03)
+    assert share[1] == pytest.approx(1 / (1 + np.exp(-1.0)), abs=0.03)
+
+
+def _mitigate(a, b, dom_ab, dom_ba, mit_ab, mit_ba, openness, rate, cost=0.0, trust=None,
+              resources=None, interdependence=None, shares_enemy=None, enemy=0.0):
+    n = len(openness)
+    trust = np.zeros((n, n)) if trust is None else trust
+    resources = np.full(n, 10.0) if resources is None else resources
+    interdependence = np.zeros(len(a)) if interdependence is None else interdependence
+    shares_enemy = np.zeros(len(a), dtype=bool) if shares_enemy is None else shares_enemy
+    structural_change.mitigate(a, b, dom_ab, dom_ba, mit_ab, mit_ba, interdependence,
+                               shares_enemy, enemy, openness, trust, resources, rate, cost)
+    return resources
 
 
 def test_open_dominant_party_mitigates_its_domination_and_closed_one_does_not():
@@ -144,16 +185,40 @@ def test_open_dominant_party_mitigates_its_domination_and_closed_one_does_not():
     dom_ab, dom_ba = np.array([0.5, 0.5, 0.0]), np.array([0.0, 0.3, 0.0])
     mit_ab, mit_ba = np.zeros(3), np.zeros(3)
     openness = np.array([0.8, 0.0, 0.5])
-    structural_change.mitigate(a, b, dom_ab, dom_ba, mit_ab, mit_ba, openness, 0.1)
+    _mitigate(a, b, dom_ab, dom_ba, mit_ab, mit_ba, openness, 0.1)
     assert mit_ab.tolist() == pytest.approx([0.08, 0.08, 0.0])  # open party 0; nothing to mitigate
     assert mit_ba.tolist() == pytest.approx([0.0, 0.05, 0.0])  # party 2 (o = 0.5) over party 0
     closed = np.zeros(3)
-    structural_change.mitigate(a, b, dom_ab, dom_ba, closed, np.zeros(3), np.zeros(3), 0.1)
+    _mitigate(a, b, dom_ab, dom_ba, closed, np.zeros(3), np.zeros(3), 0.1)
     assert not closed.any()  # a closed dominant party mitigates nothing
     again = np.array([0.5])
-    structural_change.mitigate(a[:1], b[:1], dom_ab[:1], dom_ba[:1], again, np.zeros(1),
-                               np.array([1.0, 0.0]), 0.1)
+    _mitigate(a[:1], b[:1], dom_ab[:1], dom_ba[:1], again, np.zeros(1), np.array([1.0, 0.0]), 0.1)
     assert again[0] == pytest.approx(0.55)
+
+
+def test_mitigation_is_a_costly_choice_weighed_against_what_the_alliance_brings():
+    one = lambda: (np.array([0]), np.array([1]), np.array([0.5]), np.array([0.0]))
+    # o = 0.5: mitigate iff value >= cost * domination; value = (1 + trust) / 2 + I + enemy
+    mit = np.zeros(1)
+    res = _mitigate(*one(), mit, np.zeros(1), np.array([0.5, 0.5]), 0.1, cost=1.2)
+    assert mit[0] == 0.0 and res.tolist() == [10.0, 10.0]  # 0.5 < 0.6: declined, nothing paid
+    trust = np.array([[0.0, 0.4], [0.0, 0.0]])
+    res = _mitigate(*one(), mit, np.zeros(1), np.array([0.5, 0.5]), 0.1, cost=1.2, trust=trust)
+    assert mit[0] == pytest.approx(0.05)  # 0.7 >= 0.6: trust makes it worth it
+    assert res.tolist() == pytest.approx([10.0 - 1.2 * 0.5 * 0.05, 10.0 + 1.2 * 0.5 * 0.05])
+    for extra in (dict(interdependence=np.array([0.2])),
+                  dict(shares_enemy=np.array([True]), enemy=0.2)):
+        mit = np.zeros(1)
+        _mitigate(*one(), mit, np.zeros(1), np.array([0.5, 0.5]), 0.1, cost=1.2, **extra)
+        assert mit[0] > 0  # interdependence or a shared enemy tips the balance
+    mit = np.zeros(1)
+    poor = np.array([0.01, 1.0])
+    _mitigate(*one(), mit, np.zeros(1), np.array([0.5, 0.5]), 0.1, cost=1.2, trust=trust,
+              resources=poor)
+    assert mit[0] == 0.0 and poor[0] == 0.01  # it cannot pay 0.03
+    mit = np.zeros(1)
+    _mitigate(*one(), mit, np.zeros(1), np.array([0.5, 0.5]), 0.1, cost=0.0, resources=np.zeros(2))
+    assert mit[0] == pytest.approx(0.05)  # free mitigation needs no resources
 
 
 def test_unmitigated_domination_erodes_the_dominated_partys_trust():
@@ -183,20 +248,16 @@ def test_a_lapse_costs_both_parties_trust():
     assert tr[0, 1] == pytest.approx(0.5 - 0.1 * 1.5) and tr[1, 0] == pytest.approx(-0.5 - 0.1 * 0.5)
 
 
-def test_renewal_needs_trust_and_mitigated_domination():
-    tr = np.array([[0.0, 0.5, 0.5, 0.1], [0.5, 0.0, 0.0, 0.0], [0.5, 0.0, 0.0, 0.0],
-                   [0.1, 0.0, 0.0, 0.0]])
-    three = dict(a=np.zeros(4, dtype=np.int64), b=np.array([1, 2, 3, 3]),
-                 dom_ab=np.array([0.05, 0.4, 0.0, 0.0]), dom_ba=np.zeros(4), mit_ab=np.zeros(4),
-                 mit_ba=np.zeros(4), interdependence=np.zeros(4),
-                 shares_enemy=np.array([False, False, False, True]), trust=tr,
-                 renewal_threshold=0.2, interdependence_weight=0.5, renewal_max_domination=0.1)
-    ok = renewal_ok(np.arange(3), enemy_relief=0.0, **three)
-    assert ok.tolist() == [True, False, False]  # renews; too much domination; too little trust
-    assert renewal_ok(np.array([2]), enemy_relief=0.15, **three).tolist() == [False]
-    assert renewal_ok(np.array([3]), enemy_relief=0.15, **three).tolist() == [True]  # shared enemy
-    three["interdependence"][2] = 0.3
-    assert renewal_ok(np.array([2]), enemy_relief=0.0, **three).tolist() == [True]  # interdependence
+def test_renewal_needs_trust_lowered_by_interdependence_and_a_shared_enemy():
+    tr = np.array([[0.0, 0.5, 0.1], [0.5, 0.0, 0.0], [0.1, 0.0, 0.0]])
+    cols = dict(a=np.zeros(3, dtype=np.int64), b=np.array([1, 2, 2]),
+                interdependence=np.zeros(3), shares_enemy=np.array([False, False, True]),
+                trust=tr, renewal_threshold=0.2, interdependence_weight=0.5)
+    assert renewal_ok(np.arange(2), enemy_relief=0.0, **cols).tolist() == [True, False]
+    assert renewal_ok(np.array([1]), enemy_relief=0.15, **cols).tolist() == [False]
+    assert renewal_ok(np.array([2]), enemy_relief=0.15, **cols).tolist() == [True]  # shared enemy
+    cols["interdependence"][1] = 0.3
+    assert renewal_ok(np.array([1]), enemy_relief=0.0, **cols).tolist() == [True]  # interdependence
 
 
 def test_economic_articulation_rewards_complementary_allies():
@@ -228,9 +289,23 @@ def test_enemy_schedules():
     assert [f(t, "pulse", 1.0, 10, 5.0, 3) for t in (9, 10, 12, 13)] == [0, 1, 1, 0]
 
 
-def test_harvest_turns_extraction_into_resources():
-    out = commons.harvest(np.array([1.0, 2.0]), np.array([0.1, 0.0]), 0.5, 4.0)
-    assert out.tolist() == pytest.approx([1.2, 2.0])
+def test_harvest_turns_extraction_into_resources_per_head():
+    out = commons.harvest(np.array([1.0, 2.0]), np.array([0.1, 0.0]), np.array([0.5, 0.5]), 0.5, 4.0)
+    assert out.tolist() == pytest.approx([1.4, 2.0])
+
+
+def test_resources_buffer_the_scarcity_an_encounter_feels():
+    res = np.array([0.0, 2.0, 0.0])
+    felt = commons.felt_scarcity(0.6, res, np.array([0, 1]), np.array([2, 1]))
+    assert felt.tolist() == pytest.approx([0.6, 0.2])  # 0.6 / (1 + 0), 0.6 / (1 + 2)
+    assert commons.felt_scarcity(0.0, res, np.array([0]), np.array([1])).tolist() == [0.0]
+
+
+def test_a_common_enemy_bonds_only_its_targets():
+    sides = np.array([[1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
+    bond = common_enemy.enemy_bond(sides, np.array([0, 0, 1]), np.array([1, 2, 2]), 0, 0.4)
+    assert bond.tolist() == [0.4, 0.0, 0.0]
+    assert common_enemy.enemy_bond(sides, np.array([1]), np.array([2]), 1, 0.4).tolist() == [0.4]
 
 
 def test_commons_regrow_logistically_and_never_go_negative():
@@ -331,11 +406,9 @@ def test_encounter_modes_split_the_unit_interval_by_the_biases():
     assert set(encounters.encounter_modes(u, 0.0, 0.0).tolist()) == {encounters.UNIFORM}
 
 
-def test_virtuous_pairs_are_unique_ordered_and_sorted():
+def test_pairs_that_met_are_unique_ordered_and_sorted():
     i, j = np.array([3, 1, 0, 2, 4]), np.array([1, 3, 2, 0, 0])
-    outcome = np.array([outcomes.VIRTUOUS, outcomes.VIRTUOUS, outcomes.VIRTUOUS,
-                        outcomes.HOSTILE, outcomes.VIRTUOUS])
-    a, b = contracts.virtuous_pairs(i, j, outcome, 5)
+    a, b = contracts.met_pairs(i, j, 5)
     assert list(zip(a.tolist(), b.tolist())) == [(0, 2), (0, 4), (1, 3)]
 
 
@@ -343,3 +416,25 @@ def test_tally_counts_each_outcome():
     outcome = np.array([outcomes.VIRTUOUS, outcomes.HOSTILE, outcomes.NEUTRAL, outcomes.VIRTUOUS])
     assert outcomes.tally(outcome) == (1, 1, 2)
     assert outcomes.tally(np.zeros(0, dtype=np.int64)) == (0, 0, 0)
+
+
+def test_prejudice_is_a_prior_learning_starts_from_neutral_at_a_first_meeting():
+    assert trust.learned(np.array([-0.4, -0.4]), np.array([True, False])).tolist() == [0.0, -0.4]
+
+
+def test_a_first_meeting_stores_what_happened_not_the_prejudice():
+    """Strong prejudice shapes the first encounters' odds, but after step 1 only the pairs
+    whose encounter was hostile distrust each other (no jump of hostility from priors)."""
+    from model.core.model import AllianceModel
+
+    model = AllianceModel(seed=4, n_groups=60, initial_prejudice=0.8)
+    seen = []
+    model.observers.append(lambda i, j, med, out, d_ij, d_ji: seen.append((i, j, out)))
+    model.step()
+    i, j, out = seen[0]
+    hostile = {(min(a, b), max(a, b)) for a, b, o in zip(i, j, out) if o == outcomes.HOSTILE}
+    met = {(min(a, b), max(a, b)) for a, b in zip(i, j)}
+    tr = model.state.trust
+    for a, b in met:
+        assert (tr[a, b] < 0) == ((a, b) in hostile), (a, b)
+    assert 0 < len(hostile) < len(met)

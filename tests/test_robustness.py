@@ -64,6 +64,8 @@ def test_invariants_hold_for_random_valid_parameters(params, seed):
     if params.get("domination_bias", 0) + params.get("contact_bias", 0) > 1:
         params["contact_bias"] = 1 - params["domination_bias"]
     params["enemy_axis"] = min(params.get("enemy_axis", 0), params.get("n_axes", 7) - 1)
+    if params.get("virtuous_base", 0) + params.get("hostility_base", -3.5) > 0:
+        params["hostility_base"] = -params.get("virtuous_base", 0)
     validate(params)
     model = AllianceModel(seed=seed, **params)
     for _ in range(200):

@@ -64,7 +64,11 @@ def test_river_valley_builds_the_population_it_describes():
     union = model.movements[model.state.movement_names.index("Valley workers' union")]
     assert union.constituency == ("capital_labour", "dominated")
     assert union.rootedness[names.index("Fishing village")] == 0.3
-    assert union.rootedness[names.index("Factory owners")] == 0.0
+    # solidarity from within: the dominant side is reached, less deeply
+    owners = names.index("Factory owners")
+    assert union.rootedness[owners] == model.params.dominant_rootedness * 0.8
+    assert AllianceModel(seed=1, scenario="river_valley", dominant_rootedness=0.0).movements[
+        0].rootedness[owners] == 0.0
     assert model.params.instigation == 0.3
     assert abs(model.state.sizes.sum() - 1) < 1e-12
 

@@ -177,30 +177,32 @@ def big_enough(labels: np.ndarray, sizes: np.ndarray, min_share: float) -> np.nd
 
 
 def stable_labels(n: int, a: np.ndarray, b: np.ndarray, renewals: np.ndarray,
-                  sizes: np.ndarray, min_size: int, min_share: float) -> np.ndarray:
+                  sizes: np.ndarray, min_size: int, min_share: float, *,
+                  min_renewals: int) -> np.ndarray:
     """Stable alliances now: big enough components of the given active contracts that
-    have been renewed at least once."""
-    keep = renewals > 0
+    have been renewed at least ``min_renewals`` times (they outlived that many terms)."""
+    keep = np.asarray(renewals) >= min_renewals
     return stable_components(n, a[keep], b[keep], sizes, min_size, min_share)
 
 
-def stable_alliance_history(n: int, a, b, first_renewal, ended, min_size: int,
+def stable_alliance_history(n: int, a, b, qualified, ended, min_size: int,
                             sizes=None, min_share: float = 0.0):
     """Largest stable alliance (groups, population share) at every step where it could change.
 
     Works on a contract history alone (the model's or a hand-made one): contract c counts
-    from step ``first_renewal[c]`` (if >= 0) until ``ended[c]`` (exclusive; -1 = still
-    active). ``sizes`` default to equal shares. Returns (steps, groups, share), zeros when
-    no stable alliance exists at a step.
+    from step ``qualified[c]``, when it had been renewed as often as a stable alliance
+    asks (the model's ``qualified`` column; -1 = never), until ``ended[c]`` (exclusive; -1 =
+    still active). ``sizes`` default to equal shares. Returns (steps, groups, share), zeros
+    when no stable alliance exists at a step.
     """
     a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
-    first_renewal, ended = np.asarray(first_renewal), np.asarray(ended)
+    qualified, ended = np.asarray(qualified), np.asarray(ended)
     sizes = np.full(n, 1.0 / n) if sizes is None else np.asarray(sizes, dtype=float)
-    renewed = first_renewal >= 0
-    events = np.unique(np.concatenate([first_renewal[renewed], ended[renewed & (ended >= 0)]]))
+    renewed = qualified >= 0
+    events = np.unique(np.concatenate([qualified[renewed], ended[renewed & (ended >= 0)]]))
     groups, shares = [], []
     for t in events:
-        live = renewed & (first_renewal <= t) & ((ended < 0) | (ended > t))
+        live = renewed & (qualified <= t) & ((ended < 0) | (ended > t))
         labels = stable_components(n, a[live], b[live], sizes, min_size, min_share)
         inside = labels >= 0
         groups.append(int(np.bincount(labels[inside]).max()) if np.any(inside) else 0)
@@ -208,8 +210,8 @@ def stable_alliance_history(n: int, a, b, first_renewal, ended, min_size: int,
     return events, np.array(groups, dtype=np.int64), np.array(shares)
 
 
-def stable_alliance_formed(n: int, a, b, first_renewal, ended, min_size: int,
+def stable_alliance_formed(n: int, a, b, qualified, ended, min_size: int,
                            sizes=None, min_share: float = 0.0) -> bool:
     """Headline outcome: did a stable alliance exist at any step of this contract history?"""
-    _, groups, _ = stable_alliance_history(n, a, b, first_renewal, ended, min_size, sizes, min_share)
+    _, groups, _ = stable_alliance_history(n, a, b, qualified, ended, min_size, sizes, min_share)
     return bool(np.any(groups > 0))

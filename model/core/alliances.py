@@ -3,7 +3,8 @@
 Muto (2009/2018): contracts renewed as relations change accumulate into a people's charter;
 an alliance is the set of groups linked, directly or through others, by active contracts.
 A *stable alliance* (the run's headline outcome, defined in ``model.analysis.components``
-and docs/ODD.md) is a component of active contracts renewed at least once, with at least
+and docs/ODD.md) is a component of active contracts renewed at least
+``stable_alliance_min_renewals`` times (they outlived that many terms), with at least
 ``stable_alliance_min_size`` groups and ``stable_alliance_min_share`` of the population.
 
 Recomputing components every step would cost a union over every active contract. The
@@ -39,17 +40,21 @@ class AllianceTracker:
         self._roots = self._stable_roots = None  # component roots the labels were made from
         self._forest = self._stable_forest = _NO_IDS  # their spanning forests' contract ids
 
-    def update(self, state: State, min_size: int, min_share: float) -> None:
+    def update(self, state: State, min_size: int, min_share: float, min_renewals: int) -> None:
         """Bring ``state.alliance`` and ``state.stable_alliance`` up to date with the
-        contracts (``min_size`` and ``min_share``: what a stable alliance needs)."""
+        contracts (``min_size``, ``min_share`` and ``min_renewals``: what a stable alliance
+        needs)."""
         c = state.contracts
+        if c.milestone != min_renewals:
+            raise ValueError(f"the contract store counts contracts renewed {c.milestone} times "
+                             f"as qualified, the tracker was asked for {min_renewals}")
         a, b = c.live_columns("a", "b")  # first: a pending rebuild shows in the changes
         changes = c.take_changes()
         size, self._size_seen = self._size_seen, c.size
         if changes.any:
             self._update_alliances(state, a, b, changes.ended, size)
         if changes.renewed:
-            self._update_stable(state, a, b, changes.ended, changes.first_renewed, min_size,
+            self._update_stable(state, a, b, changes.ended, changes.qualified, min_size,
                                 min_share)
 
     def _update_alliances(self, state, a, b, ended, size) -> None:
@@ -69,7 +74,7 @@ class AllianceTracker:
         """Components of the renewed contracts, big enough to count, and the record."""
         c = state.contracts
         if self._stable_roots is None or not forest_intact(self._stable_forest, ended):
-            renewed = c.live("renewals") > 0
+            renewed = c.live("renewals") >= c.milestone
             roots, self._stable_forest = roots_after_removal(
                 state.n, a[renewed], b[renewed], c.active_ids[renewed], self._stable_forest)
         elif len(fresh) == 0:

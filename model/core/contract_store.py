@@ -22,6 +22,7 @@ _CONTRACT_FIELDS = {
     "due": np.int64,                       # next punctuation point (renewal or lapse)
     "renewals": np.int64,                  # times renewed
     "first_renewal": np.int64,             # step of the first renewal, -1 if never
+    "qualified": np.int64,                 # step it reached ``milestone`` renewals, -1 if never
     "ended": np.int64,                     # step at which it lapsed, -1 while active
     "dom_ab": np.float64, "dom_ba": np.float64,   # domination of a over b and of b over a
     "mit_ab": np.float64, "mit_ba": np.float64,   # mitigation of each, in [0, 1]
@@ -37,7 +38,7 @@ _LIVE_FIELDS = ("a", "b", "due", "renewals", "dom_ab", "dom_ba", "mit_ab", "mit_
                 "complementarity", "interdependence", "shares_enemy", "nature_voice_ab",
                 "nature_voice_ba")
 """Columns the step reads or writes while a contract is active; the rest (start,
-first_renewal, ended) are written once and live only in the history."""
+first_renewal, qualified, ended) are written once and live only in the history."""
 _LIVE_MUTABLE = ("due", "renewals", "mit_ab", "mit_ba", "interdependence")
 
 
@@ -65,8 +66,10 @@ class Contracts:
     (``take_changes``), so alliances are updated from the changes alone.
     """
 
-    def __init__(self, n_groups: int, capacity: int = 64):
+    def __init__(self, n_groups: int, capacity: int = 64, milestone: int = 1):
         self.n_groups = n_groups
+        self.milestone = milestone
+        """Renewals after which a contract counts toward a stable alliance (``qualified``)."""
         self.size = 0
         self._journal = _Journal()
         self._cols = {k: np.zeros(capacity, dtype=t) for k, t in _CONTRACT_FIELDS.items()}
@@ -220,7 +223,7 @@ class Contracts:
         for k in _LIVE_MUTABLE:
             self._cols[k][ids] = self._live[k][rows]
         self._cols["ended"][ids] = t
-        self._journal.ended(ids, renewed=bool(np.any(self._live["renewals"][rows] > 0)))
+        self._journal.ended(ids, renewed=bool(np.any(self._live["renewals"][rows] >= self.milestone)))
         for col in self._live.values():
             _drop_rows(col, rows, n)
         self.n_active = n - len(rows)
@@ -234,12 +237,14 @@ class Contracts:
 
     def renew(self, rows: np.ndarray, t: int, due: int) -> None:
         """Renew active contracts (rows of the live columns) at step t until ``due``: one more
-        renewal, a new punctuation point, and the first renewal dated where still unset."""
+        renewal, a new punctuation point, the first renewal dated where still unset, and
+        the step dated at which a contract reaches ``milestone`` renewals."""
         if len(rows) == 0:
             return
         ids, renewals, due_step = self.live_columns("id", "renewals", "due")
-        self._journal.first_renewed(
-            _renew(rows, ids, self._cols["first_renewal"], renewals, due_step, t, due))
+        self._journal.qualified(
+            _renew(rows, ids, self._cols["first_renewal"], self._cols["qualified"], renewals,
+                   due_step, t, due, self.milestone))
 
     def take_changes(self) -> "ContractChanges":
         """What changed since the last call (for incremental alliances), and a fresh journal."""
@@ -272,7 +277,8 @@ class Contracts:
     def copy(self) -> "Contracts":
         """An independent copy, live values written back first, so a copied state runs on alone."""
         self._sync_history()
-        new = Contracts(self.n_groups, capacity=max(1, len(self._cols["a"])))
+        new = Contracts(self.n_groups, capacity=max(1, len(self._cols["a"])),
+                        milestone=self.milestone)
         new.size = self.size
         new._cols = {k: v.copy() for k, v in self._cols.items()}
         new._rebuild()
@@ -292,11 +298,11 @@ class ContractChanges:
     any: bool
     """Contracts were signed or ended, or the store was rebuilt."""
     renewed: bool
-    """The set of active contracts renewed at least once changed."""
+    """The set of active contracts renewed at least ``milestone`` times changed."""
     ended: np.ndarray | None
     """Ids of the contracts that ended; None when the store was rebuilt (unknown)."""
-    first_renewed: np.ndarray
-    """Ids of the contracts renewed for the first time."""
+    qualified: np.ndarray
+    """Ids of the contracts that reached ``milestone`` renewals."""
 
 
 class _Journal:
@@ -309,14 +315,14 @@ class _Journal:
         self._first: list[np.ndarray] = []
 
     def ended(self, ids: np.ndarray, renewed: bool) -> None:
-        """Contracts ended; ``renewed`` if any of them had been renewed."""
+        """Contracts ended; ``renewed`` if any of them had qualified."""
         self.changed = True
         self.renewed_changed |= renewed
         if self._ended is not None:
             self._ended.append(ids)
 
-    def first_renewed(self, ids: np.ndarray) -> None:
-        """Contracts renewed for the first time."""
+    def qualified(self, ids: np.ndarray) -> None:
+        """Contracts that reached the milestone of renewals."""
         if len(ids):
             self.renewed_changed = True
             self._first.append(ids)
@@ -378,20 +384,23 @@ def _drop_rows(col, rows, n):
 
 
 @kernel
-def _renew(rows, ids, first_renewal, renewals, due_step, t, due):
+def _renew(rows, ids, first_renewal, qualified, renewals, due_step, t, due, milestone):
     """One more renewal and a new punctuation point for the given live rows; the first
-    renewal dated at t where still unset. Returns the ids renewed for the first time."""
-    first = np.empty(len(rows), dtype=np.int64)
+    renewal dated at t where still unset, and the qualification where this renewal is the
+    ``milestone``-th. Returns the ids that qualified now."""
+    now = np.empty(len(rows), dtype=np.int64)
     m = 0
     for k in range(len(rows)):
         r = rows[k]
         if first_renewal[ids[r]] < 0:
             first_renewal[ids[r]] = t
-            first[m] = ids[r]
-            m += 1
         renewals[r] += 1
         due_step[r] = due
-    return first[:m]
+        if renewals[r] == milestone:
+            qualified[ids[r]] = t
+            now[m] = ids[r]
+            m += 1
+    return now[:m]
 
 
 @kernel

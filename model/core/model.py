@@ -55,6 +55,9 @@ class AllianceModel(mesa.Model):
             self.params = validate(params)
             self.state = draw_population(self.params, self.rng)
         p, s = self.params, self.state
+        if s.contracts.size:
+            raise ValueError("a model starts from a state without contracts")
+        s.contracts.milestone = p.stable_alliance_min_renewals
         self.time = 0
         self.n_encounters = max(1, int(round(p.encounter_rate * s.n)))
         self._side_index = encounters.side_index(s.sides)
@@ -95,7 +98,7 @@ class AllianceModel(mesa.Model):
         mediated = self.mediate(i, j, draws.mediate)
         outcome, t_ij, t_ji = self.judge(i, j, mediated, draws.outcome)
         first = ~self.state.met[i, j]
-        d_ij, d_ji = self.update_trust(i, j, outcome, t_ij, t_ji)
+        d_ij, d_ji = self.update_trust(i, j, outcome, t_ij, t_ji, first)
         for observe in self.observers:
             observe(i, j, mediated, outcome, d_ij, d_ji)
         self.update_internal_power(i, j, outcome, first)
@@ -138,22 +141,21 @@ class AllianceModel(mesa.Model):
 
     def judge(self, i, j, mediated, u):
         """Context and outcome of each encounter, from the start-of-step state; also the
-        trust each side brought to it."""
+        trust (or, before a first meeting, the expectation) each side brought to it."""
         p, s = self.params, self.state
         t_ij, t_ji = trust.pair_trusts(s.trust, s.met, s.attitudes, s.categories, i, j)
         domination = self.effective_domination(i, j)
-        mean_trust = 0.5 * (t_ij + t_ji)
         similarity = encounter_outcomes.cultural_similarity(s.traits, i, j)
-        p_v = encounter_outcomes.virtuous_probability(
-            s.openness[i], s.openness[j], mean_trust, domination, similarity, p.virtuous_base,
-            p.openness_weight, p.trust_weight, p.bond, p.domination_weight,
-            p.cultural_similarity_weight)
         pressure = self.instigation_pressure(i, j) if p.enable_instigation else np.zeros(len(i))
-        scarcity = commons.scarcity(s.commons) if p.enable_commons else 0.0
-        p_h = encounter_outcomes.hostile_probability(
-            pressure, scarcity, domination, mean_trust, p.hostility_base, p.instigation_weight,
-            p.scarcity_weight, p.domination_weight, p.trust_weight)
-        return encounter_outcomes.classify(mediated, p_v, p_h, u), t_ij, t_ji
+        scarcity = (commons.felt_scarcity(commons.scarcity(s.commons), s.resources, i, j)
+                    if p.enable_commons else np.zeros(len(i)))
+        bond = common_enemy.enemy_bond(s.sides, i, j, p.enemy_axis, s.enemy)
+        eta = encounter_outcomes.propensity(
+            s.openness[i], s.openness[j], 0.5 * (t_ij + t_ji), domination, similarity, pressure,
+            scarcity, bond, mediated, p.openness_weight, p.trust_weight, p.bond,
+            p.domination_weight, p.cultural_similarity_weight, p.instigation_weight,
+            p.scarcity_weight, p.enemy_solidarity, p.mediation_effect, p.imposition_weight)
+        return encounter_outcomes.classify(eta, p.virtuous_base, p.hostility_base, u), t_ij, t_ji
 
     def effective_domination(self, i, j) -> np.ndarray:
         """D_ij + D_ji, each reduced by the mitigation of their active contract, if any."""
@@ -169,11 +171,15 @@ class AllianceModel(mesa.Model):
         return instigation.instigation_pressure(i, j, s.alliance, s.sizes, p.instigation,
                                                 p.instigation_mode)
 
-    def update_trust(self, i, j, outcome, t_ij, t_ji) -> tuple[np.ndarray, np.ndarray]:
+    def update_trust(self, i, j, outcome, t_ij, t_ji, first) -> tuple[np.ndarray, np.ndarray]:
         """Trust moves with each outcome; the change spills over to category attitudes.
-        Returns each encounter's change of i's trust in j and of j's in i (before clipping)."""
+
+        Prejudice is a prior: it shaped the first encounter's odds, but what a group learns
+        starts from a neutral 0 at the first meeting. Returns each encounter's change of i's
+        trust in j and of j's in i (before clipping)."""
         p, s = self.params, self.state
         ratio = p.negativity_bias if p.enable_negativity_bias else 1.0
+        t_ij, t_ji = trust.learned(t_ij, first), trust.learned(t_ji, first)
         d_ij = trust.trust_changes(t_ij, outcome, p.trust_gain, ratio)
         d_ji = trust.trust_changes(t_ji, outcome, p.trust_gain, ratio)
         trust.apply_trust(s.trust, s.met, i, j, t_ij, t_ji, d_ij, d_ji)
@@ -206,8 +212,10 @@ class AllianceModel(mesa.Model):
         a, b, dom_ab, dom_ba, mit_ab, mit_ba, complementarity, interdependence = c.live_columns(
             "a", "b", "dom_ab", "dom_ba", "mit_ab", "mit_ba", "complementarity", "interdependence")
         if p.enable_structural_change:
-            structural_change.mitigate(a, b, dom_ab, dom_ba, mit_ab, mit_ba, s.openness,
-                                       p.mitigation_rate)
+            shares_enemy, = c.live_columns("shares_enemy")
+            structural_change.mitigate(a, b, dom_ab, dom_ba, mit_ab, mit_ba, interdependence,
+                                       shares_enemy, enemy, s.openness, s.trust, s.resources,
+                                       p.mitigation_rate, p.mitigation_cost)
         if p.enable_lip_service:
             structural_change.lip_service(s.trust, a, b, dom_ab, dom_ba, mit_ab, mit_ba,
                                           p.lip_service_rate)
@@ -217,7 +225,7 @@ class AllianceModel(mesa.Model):
         s.resources = economy.consume(s.resources, p.resource_decay)
         lapsed = self.punctuate(t, enemy)
         if p.enable_contracts:
-            self.sign_contracts(i, j, outcome, t, enemy, lapsed)
+            self.sign_contracts(i, j, t, enemy, lapsed)
 
     def punctuate(self, t: int, enemy: float) -> np.ndarray:
         """Contracts due at step t renew or lapse (a lapse costs trust); returns the pair keys
@@ -227,12 +235,11 @@ class AllianceModel(mesa.Model):
         rows = contracts.due(c.live("due"), t)
         if len(rows) == 0:
             return rows
-        a, b, dom_ab, dom_ba, mit_ab, mit_ba, interdependence, shares_enemy = c.live_columns(
-            "a", "b", "dom_ab", "dom_ba", "mit_ab", "mit_ba", "interdependence", "shares_enemy")
-        ok = contracts.renewal_ok(
-            rows, a, b, dom_ab, dom_ba, mit_ab, mit_ba, interdependence, shares_enemy, s.trust,
-            p.renewal_threshold, p.interdependence_weight,
-            common_enemy.threshold_relief(p.enemy_effect, enemy, 1.0), p.renewal_max_domination)
+        a, b, interdependence, shares_enemy = c.live_columns("a", "b", "interdependence",
+                                                             "shares_enemy")
+        ok = contracts.renewal_ok(rows, a, b, interdependence, shares_enemy, s.trust,
+                                  p.renewal_threshold, p.interdependence_weight,
+                                  common_enemy.threshold_relief(p.enemy_effect, enemy, 1.0))
         lapsed = rows[~ok]
         keys = a[lapsed] * s.n + b[lapsed]
         c.renew(rows[ok], t, t + p.contract_term)
@@ -243,12 +250,12 @@ class AllianceModel(mesa.Model):
         self._counts["lapsed"] += int((~ok).sum())
         return keys
 
-    def sign_contracts(self, i, j, outcome, t: int, enemy: float, lapsed: np.ndarray) -> None:
-        """Pairs with a virtuous encounter, no active contract, no lapse this step and
-        enough mutual trust (less while a common enemy is salient) sign a contract."""
+    def sign_contracts(self, i, j, t: int, enemy: float, lapsed: np.ndarray) -> None:
+        """Pairs that met this step, however it went, with no active contract, no lapse this
+        step and enough mutual trust (less while a common enemy is salient) sign a contract."""
         p, s = self.params, self.state
         c = s.contracts
-        a, b = contracts.virtuous_pairs(i, j, outcome, s.n)
+        a, b = contracts.met_pairs(i, j, s.n)
         fresh = c.lookup(a, b) < 0
         if len(lapsed):
             fresh &= contracts.not_in(a * s.n + b, lapsed)
@@ -261,6 +268,7 @@ class AllianceModel(mesa.Model):
         signs = contracts.mutual_trust(s.trust, a, b) >= p.contract_threshold - relief
         if np.any(signs):
             c.add(a=a[signs], b=b[signs], start=t, due=t + p.contract_term, first_renewal=-1,
+                  qualified=-1,
                   ended=-1, **{k: v[signs] for k, v in terms.items()})
             self._counts["signed"] += int(signs.sum())
 
@@ -273,7 +281,7 @@ class AllianceModel(mesa.Model):
             "a", "b", "mit_ab", "mit_ba", "nature_voice_ab", "nature_voice_ba"))
         take = commons.extraction(s.sizes, self._nature_side, voice, p.extraction_rate,
                                   p.nature_side_extraction, p.voice_effect)
-        s.resources = commons.harvest(s.resources, take, s.commons, p.harvest_value)
+        s.resources = commons.harvest(s.resources, take, s.sizes, s.commons, p.harvest_value)
         s.commons = commons.regrow(s.commons, p.commons_regrowth, float(take.sum()))
 
     def update_movement_ties(self, i, j, outcome, mediated) -> None:
@@ -290,7 +298,8 @@ class AllianceModel(mesa.Model):
     def update_alliances(self) -> None:
         """Alliances and stable alliances after this step's contract changes."""
         p = self.params
-        self.alliances.update(self.state, p.stable_alliance_min_size, p.stable_alliance_min_share)
+        self.alliances.update(self.state, p.stable_alliance_min_size, p.stable_alliance_min_share,
+                              p.stable_alliance_min_renewals)
 
     # -- recording ---------------------------------------------------------------------
     def count(self, mediated, outcome) -> None:

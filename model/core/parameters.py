@@ -137,9 +137,10 @@ SCHEMA: tuple[Param, ...] = (
     _p("openness_spread", float, 0.5, 0.0, 3.0, "logit-normal spread of baseline openness across groups", "population"),
     _p("initial_prejudice", float, 0.2, 0.0, 1.0, "initial attitude toward one's own categories (+) and other categories (-)", "population"),
     # movements
-    _p("n_movements", int, 10, 0, 500, "number of movements, each rooted in the dominated side of one axis", "movements"),
+    _p("n_movements", int, 10, 0, 500, "number of movements, each rooted mostly in the dominated side of one axis", "movements"),
     _p("mediation_capacity", float, 0.3, 0.0, 1.0, "mean capacity of movements to mediate encounters (each drawn as mediation_capacity * U(0.5, 1.5))", "movements"),
     _p("rootedness", float, 0.8, 0.0, 1.0, "typical rootedness of a movement in its constituency: min(1, rootedness * U(0.5, 1.5))", "movements"),
+    _p("dominant_rootedness", float, 0.25, 0.0, 1.0, "rootedness of a movement on the dominant side of its axis, relative to its constituency (solidarity from within)", "movements"),
     _p("mediation_reach", float, 1.0, 0.0, 20.0, "how strongly movement presence turns into mediation probability", "movements"),
     _p("initial_tie_density", float, 0.2, 0.0, 1.0, "initial share of movement pairs tied in the movement of movements", "movements"),
     _p("convergence_space", float, 0.05, 0.0, 1.0, "how readily new ties form between movements that mediate together", "movements"),
@@ -151,16 +152,19 @@ SCHEMA: tuple[Param, ...] = (
     _p("contact_bias", float, 0.3, 0.0, 1.0, "share of encounters drawn among recent contacts", "encounters"),
     _p("contact_memory", int, 4, 1, 32, "number of recent partners a group remembers as contacts", "encounters"),
     # outcomes of encounters
-    _p("virtuous_base", float, 0.0, -10.0, 10.0, "log-odds of a virtuous outcome of a mediated encounter at neutral context", "outcomes"),
-    _p("hostility_base", float, -3.0, -10.0, 10.0, "log-odds of a hostile outcome of an unmediated encounter at neutral context", "outcomes"),
-    _p("openness_weight", float, 3.0, 0.0, 20.0, "effect of the pair's openness on the log-odds of a virtuous outcome", "outcomes"),
-    _p("trust_weight", float, 2.0, 0.0, 20.0, "effect of mutual trust on the log-odds of virtuous (+) and hostile (-) outcomes", "outcomes"),
-    _p("domination_weight", float, 1.5, 0.0, 20.0, "effect of effective domination on the log-odds of virtuous (-) and hostile (+) outcomes", "outcomes"),
-    _p("bond", float, 0.5, -5.0, 5.0, "ethics of respect: log-odds bonus of a virtuous outcome", "outcomes"),
-    _p("cultural_similarity_weight", float, 0.5, 0.0, 10.0, "effect of shared cultural traits on the log-odds of a virtuous outcome", "outcomes"),
+    _p("virtuous_base", float, 0.0, -10.0, 10.0, "log-odds of a virtuous outcome at neutral context (ordered logit: minus the upper cutpoint)", "outcomes"),
+    _p("hostility_base", float, -3.5, -10.0, 10.0, "log-odds of a hostile outcome at neutral context (the lower cutpoint)", "outcomes"),
+    _p("openness_weight", float, 3.0, 0.0, 20.0, "effect of the pair's openness on the encounter's propensity toward virtuous", "outcomes"),
+    _p("trust_weight", float, 1.0, 0.0, 20.0, "effect of mutual trust (or, before a first meeting, expectation) on the propensity toward virtuous", "outcomes"),
+    _p("domination_weight", float, 1.5, 0.0, 20.0, "effect of effective domination on the propensity toward hostile", "outcomes"),
+    _p("bond", float, 0.5, -5.0, 5.0, "ethics of respect: shift of every encounter's propensity toward virtuous", "outcomes"),
+    _p("cultural_similarity_weight", float, 0.5, 0.0, 10.0, "effect of shared cultural traits on the propensity toward virtuous", "outcomes"),
+    _p("mediation_effect", float, 1.0, 0.0, 10.0, "shift of a mediated encounter's propensity toward virtuous (Allport's conditions supplied)", "outcomes"),
+    _p("imposition_weight", float, 1.5, 0.0, 20.0, "how much effective domination turns mediation into imposition (mediation hurts above mediation_effect / imposition_weight)", "outcomes"),
+    _p("enemy_solidarity", float, 1.0, 0.0, 10.0, "shift toward virtuous of encounters between two targets of the common enemy, at full salience", "outcomes"),
     # trust
     _p("trust_gain", float, 0.1, 0.0, 1.0, "fraction of the way to full trust moved by one virtuous encounter", "trust"),
-    _p("negativity_bias", float, 2.5, 1.0, 10.0, "how much further a hostile encounter moves trust than a virtuous one", "trust"),
+    _p("negativity_bias", float, 2.0, 1.0, 10.0, "how much further a hostile encounter moves trust than a virtuous one", "trust"),
     _p("secondary_transfer", float, 0.3, 0.0, 1.0, "share of a trust change that spills over to attitudes toward the partner's categories", "trust"),
     # internal power
     _p("opening_rate", float, 0.05, 0.0, 1.0, "shift of power toward the open faction per virtuous encounter", "internal power"),
@@ -171,12 +175,13 @@ SCHEMA: tuple[Param, ...] = (
     _p("contract_threshold", float, 0.4, -1.0, 1.0, "mutual trust needed to sign a contract", "contracts"),
     _p("renewal_threshold", float, 0.2, -1.0, 1.0, "mutual trust needed to renew a contract at the end of its term", "contracts"),
     _p("contract_term", int, 20, 1, 10_000, "steps between a contract's punctuation points", "contracts"),
-    _p("renewal_max_domination", float, 0.15, 0.0, 2.0, "largest residual (unmitigated) domination inside a pair that still allows renewal", "contracts"),
     _p("lapse_cost", float, 0.1, 0.0, 1.0, "fraction of the way to full distrust moved when a contract lapses", "contracts"),
-    _p("stable_alliance_min_size", int, 3, 2, 100_000, "fewest groups in a stable alliance (component of renewed contracts)", "contracts"),
-    _p("stable_alliance_min_share", float, 0.2, 0.0, 1.0, "smallest population share of a stable alliance", "contracts"),
+    _p("stable_alliance_min_size", int, 3, 2, 100_000, "fewest groups in a stable alliance (component of contracts renewed stable_alliance_min_renewals times)", "measurement"),
+    _p("stable_alliance_min_share", float, 0.5, 0.0, 1.0, "smallest population share of a stable alliance (0.5: a majority of the population)", "measurement"),
+    _p("stable_alliance_min_renewals", int, 2, 1, 1000, "renewals a contract needs to count toward a stable alliance (it has outlived that many terms)", "measurement"),
     # structural change
     _p("mitigation_rate", float, 0.1, 0.0, 1.0, "per-step mitigation of domination inside a contract, times the dominant party's openness", "structural change"),
+    _p("mitigation_cost", float, 1.0, 0.0, 20.0, "resources the dominant party transfers to its partner per unit of domination mitigated; its hardliners weigh this cost", "structural change"),
     _p("lip_service_rate", float, 0.02, 0.0, 1.0, "per-step trust erosion of the dominated party per unit of unmitigated domination", "structural change"),
     # economic articulation
     _p("economic_gain", float, 0.05, 0.0, 1.0, "per-step resource gain of contracted groups with complementary positions", "economy"),
@@ -196,11 +201,11 @@ SCHEMA: tuple[Param, ...] = (
     _p("extraction_rate", float, 0.03, 0.0, 1.0, "per-step extraction of the commons by the whole population", "commons"),
     _p("nature_side_extraction", float, 0.3, 0.0, 1.0, "relative extraction of groups dominated on the development-nature axis", "commons"),
     _p("voice_effect", float, 0.5, 0.0, 1.0, "largest cut in a group's extraction from alliances that give the nature side voice", "commons"),
-    _p("scarcity_weight", float, 2.0, 0.0, 20.0, "effect of commons scarcity on the log-odds of a hostile outcome", "commons"),
-    _p("harvest_value", float, 1.0, 0.0, 100.0, "resources gained per unit of commons extracted", "commons"),
+    _p("scarcity_weight", float, 2.0, 0.0, 20.0, "effect of commons scarcity (buffered by the pair's resources) on the propensity toward hostile", "commons"),
+    _p("harvest_value", float, 1.0, 0.0, 100.0, "resources per head gained per unit of commons extracted per head", "commons"),
     # divide and rule
-    _p("instigation", float, 0.3, 0.0, 1.0, "divide-and-rule pressure that frames unmediated encounters as hostile", "divide and rule"),
-    _p("instigation_weight", float, 3.0, 0.0, 20.0, "effect of instigation on the log-odds of a hostile outcome", "divide and rule"),
+    _p("instigation", float, 0.3, 0.0, 1.0, "divide-and-rule pressure that frames encounters as hostile", "divide and rule"),
+    _p("instigation_weight", float, 3.0, 0.0, 20.0, "effect of instigation on the propensity toward hostile", "divide and rule"),
     _p("instigation_mode", str, "uniform", choices=("uniform", "targeted"), meaning="uniform pressure, or the same budget aimed at the largest alliance", section="divide and rule"),
     # output
     _p("collect_every", int, 1, 1, 1_000_000, "collect metrics every this many steps", "output"),
@@ -213,12 +218,12 @@ SCHEMA: tuple[Param, ...] = (
     _switch("backlash", "a neutral first meeting provokes a defensive backlash in hardliner-led groups"),
     _switch("entrenchment", "openness relaxes toward each group's baseline"),
     _switch("contracts", "trusting pairs sign, renew and lapse contracts"),
-    _switch("structural_change", "open dominant parties mitigate their domination inside contracts"),
+    _switch("structural_change", "dominant parties whose open faction finds the alliance worth the cost mitigate their domination inside contracts"),
     _switch("lip_service", "unmitigated domination inside a contract erodes the dominated party's trust"),
     _switch("economic_articulation", "complementary allies gain resources and interdependence"),
     _switch("common_enemy", "a common enemy lowers thresholds among groups it dominates"),
     _switch("commons", "a shared commons regrows, is extracted, and its scarcity breeds hostility"),
-    _switch("instigation", "divide-and-rule instigation frames unmediated encounters as hostile"),
+    _switch("instigation", "divide-and-rule instigation frames encounters as hostile"),
     _switch("movement_dynamics", "ties between movements strengthen with joint mediation and decay without it"),
 )
 
@@ -272,6 +277,13 @@ def _check_joint(p: "Params") -> None:
             f"parameters 'domination_bias' + 'contact_bias' = {p.domination_bias} + "
             f"{p.contact_bias} = {p.domination_bias + p.contact_bias:g} is not allowed: "
             "their sum must be at most 1 (they are shares of encounters)"
+        )
+    if p.virtuous_base + p.hostility_base > 1e-12:
+        raise ParameterError(
+            f"parameters 'virtuous_base' + 'hostility_base' = {p.virtuous_base} + "
+            f"{p.hostility_base} = {p.virtuous_base + p.hostility_base:g} is not allowed: their "
+            "sum must be at most 0 (the hostile cutpoint of the ordered logit must lie below "
+            "the virtuous one, so the three outcomes' chances add up to 1)"
         )
     if p.enemy_axis >= p.n_axes:
         raise ParameterError(

@@ -36,7 +36,8 @@ def draw_population(params: Params, rng: np.random.Generator) -> State:
     capacity = params.mediation_capacity * (0.5 + rng.random(m))
     root_draw = rng.random((m, n))
     in_constituency = sides[:, movement_axis].T == 1.0
-    rootedness = np.where(in_constituency, np.minimum(1.0, params.rootedness * (0.5 + root_draw)), 0.0)
+    rootedness = np.minimum(1.0, params.rootedness * (0.5 + root_draw))
+    rootedness = np.where(in_constituency, rootedness, params.dominant_rootedness * rootedness)
     tie_draw = rng.random((m, m))
     upper = np.triu(tie_draw < params.initial_tie_density, 1)
     ties = 0.5 * (upper | upper.T).astype(np.float64)

@@ -76,7 +76,8 @@ class Scenario:
         rootedness = np.zeros((m, n))
         for k, mv in enumerate(self.movements):
             base = params.rootedness if mv["rootedness"] is None else mv["rootedness"]
-            rootedness[k] = np.where(sides[:, axis[k]] == side[k], base, 0.0)
+            rootedness[k] = np.where(sides[:, axis[k]] == side[k], base,
+                                     params.dominant_rootedness * base)
             for gname, r in mv["rooted_in"].items():
                 rootedness[k, index[gname]] = r
         mindex = {mv["name"]: k for k, mv in enumerate(self.movements)}

@@ -5,7 +5,9 @@ indigenous peoples and questioning development's arrogance toward nature. The co
 regrows logistically (Schaefer 1954 / Gordon 1954 harvest model: harvest proportional to
 stock); groups on the dominated side of the development-nature axis extract less, and
 alliances that give them voice (mitigated domination on that axis) lower the dominant
-partner's extraction. Scarcity feeds hostility.
+partner's extraction. Scarcity feeds hostility, less among groups with resources to
+fall back on (the resource-scarcity-conflict link is conditional on coping capacity,
+Homer-Dixon 1999).
 """
 
 from __future__ import annotations
@@ -43,11 +45,12 @@ def extraction(size, nature_side, group_voice, extraction_rate, nature_side_extr
             * (1.0 - voice_effect * group_voice))
 
 
-def harvest(resources: np.ndarray, take: np.ndarray, commons: float,
+def harvest(resources: np.ndarray, take: np.ndarray, sizes: np.ndarray, commons: float,
             harvest_value: float) -> np.ndarray:
-    """Resources after each group's harvest: ``harvest_value`` per unit of commons taken
-    (its extraction rate times the level of the commons, the Schaefer harvest)."""
-    return resources + harvest_value * take * commons
+    """Resources per head after each group's harvest: ``harvest_value`` per unit of commons
+    taken per head (its extraction rate over its size, times the level of the commons: the
+    Schaefer harvest). Resources are per head so that they compare across group sizes."""
+    return resources + harvest_value * (take / sizes) * commons
 
 
 def regrow(commons: float, commons_regrowth: float, total_extraction: float) -> float:
@@ -58,3 +61,16 @@ def regrow(commons: float, commons_regrowth: float, total_extraction: float) -> 
 def scarcity(commons: float) -> float:
     """Scarcity is the commons' shortfall from its carrying capacity (1)."""
     return 1.0 - commons
+
+
+@kernel
+def felt_scarcity(scarcity: float, resources: np.ndarray, i: np.ndarray,
+                  j: np.ndarray) -> np.ndarray:
+    """Scarcity as an encounter feels it: buffered by the pair's mean resources per head r,
+    scarcity / (1 + r), so one unit of resources halves it."""
+    out = np.zeros(len(i))
+    if scarcity == 0.0:
+        return out
+    for e in range(len(i)):
+        out[e] = scarcity / (1.0 + 0.5 * (resources[i[e]] + resources[j[e]]))
+    return out

@@ -2,10 +2,9 @@
 
 Muto (2009/2018): alliance building is a fluid process that needs times of punctuation,
 when the parties negotiate terms; the resulting social contracts are renewable, and their
-accumulation is a people's charter. Here a pair that just had a virtuous encounter and
-trusts each other enough signs a contract for a fixed term; at the term's end it is renewed
-if trust holds and domination inside the pair has been mitigated enough, else it lapses,
-and a lapse costs trust.
+accumulation is a people's charter. Here a pair that just met, however the encounter went,
+and trusts each other enough signs a contract for a fixed term; at the term's end it is
+renewed if trust holds, else it lapses, and a lapse costs trust.
 
 These are the rules; the contracts themselves are kept in ``model.core.contract_store``,
 and ``AllianceModel.update_contracts`` applies the rules to them in order.
@@ -15,22 +14,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.mechanisms.encounter_outcomes import VIRTUOUS
 from model.mechanisms.identities import domination
 from model.numerics.jit import kernel
 
 
 @kernel
-def virtuous_pairs(i: np.ndarray, j: np.ndarray, outcome: np.ndarray,
-                   n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Unordered pairs (a < b) with at least one virtuous encounter, sorted by a * n + b."""
+def met_pairs(i: np.ndarray, j: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Unordered pairs (a < b) that met this step, once each, sorted by a * n + b."""
     keys = np.empty(len(i), dtype=np.int64)
-    m = 0
     for e in range(len(i)):
-        if outcome[e] == VIRTUOUS:
-            keys[m] = min(i[e], j[e]) * n + max(i[e], j[e])
-            m += 1
-    keys = np.sort(keys[:m])
+        keys[e] = min(i[e], j[e]) * n + max(i[e], j[e])
+    keys = np.sort(keys)
+    m = len(keys)
     a = np.empty(m, dtype=np.int64)
     b = np.empty(m, dtype=np.int64)
     u = 0
@@ -113,25 +108,22 @@ def due(due_step: np.ndarray, t: int) -> np.ndarray:
 
 
 @kernel
-def renewal_ok(rows, a, b, dom_ab, dom_ba, mit_ab, mit_ba, interdependence, shares_enemy,
-               trust, renewal_threshold, interdependence_weight, enemy_relief,
-               renewal_max_domination):
+def renewal_ok(rows, a, b, interdependence, shares_enemy, trust, renewal_threshold,
+               interdependence_weight, enemy_relief):
     """Which contracts (rows of the live columns) renew at their punctuation point.
 
     A contract renews when the parties' mutual trust reaches the renewal threshold, lowered
     by their interdependence and, if both are its targets, by the common enemy
-    (``enemy_relief``, from model.mechanisms.common_enemy.threshold_relief), and the
-    domination left unmitigated inside the pair, both directions, is at most
-    ``renewal_max_domination``.
+    (``enemy_relief``, from model.mechanisms.common_enemy.threshold_relief). Domination
+    left unmitigated counts only through what it did to trust (lip service, imposition,
+    hostile encounters), never as a separate bar.
     """
     ok = np.empty(len(rows), dtype=np.bool_)
     for k in range(len(rows)):
         x = rows[k]
         relief = enemy_relief * (1.0 if shares_enemy[x] else 0.0)
         threshold = renewal_threshold - interdependence_weight * interdependence[x] - relief
-        mutual = min(trust[a[x], b[x]], trust[b[x], a[x]])
-        residual = dom_ab[x] * (1.0 - mit_ab[x]) + dom_ba[x] * (1.0 - mit_ba[x])
-        ok[k] = mutual >= threshold and residual <= renewal_max_domination
+        ok[k] = min(trust[a[x], b[x]], trust[b[x], a[x]]) >= threshold
     return ok
 
 

@@ -1,9 +1,11 @@
-"""Context and outcome of an encounter: virtuous, neutral or hostile.
+"""Context and outcome of an encounter: virtuous, neutral or hostile, for every encounter.
 
-Muto (2009/2018): mediated interaction in a favourable context is virtuous; unmediated
-interaction in a hostile, instigated context escalates hostility. The log-odds forms follow
-contact theory's conditions (Allport 1954; Pettigrew and Tropp 2006: contact works better
-under equal status and institutional support, here openness, trust and low domination).
+Muto (2009/2018) argues that mediation makes interaction virtuous and that unmediated,
+instigated contact turns vicious; the model tests this rather than assuming it. Every
+encounter draws its outcome from one ordered logit (McCullagh 1980) over a latent
+propensity: the context sets it (Allport's 1954 conditions; Pettigrew and Tropp 2006:
+contact reduces prejudice even without them, more with them), mediation shifts it and can
+backfire as imposition across a large unmitigated status gap.
 """
 
 from __future__ import annotations
@@ -32,38 +34,61 @@ def cultural_similarity(traits: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.
 
 
 @ufunc("float64(float64, float64, float64, float64, float64, float64, float64, float64, "
-       "float64, float64, float64)")
-def virtuous_probability(openness_i, openness_j, mean_trust, domination, similarity,
-                         virtuous_base, openness_weight, trust_weight, bond, domination_weight,
-                         cultural_similarity_weight):
-    """P(virtuous | mediated): rises with openness, trust, bond and similarity, falls with
-    effective domination (``domination`` = D_ij + D_ji after mitigation).
+       "boolean, float64, float64, float64, float64, float64, float64, float64, float64, "
+       "float64, float64)")
+def propensity(openness_i, openness_j, mean_trust, domination, similarity, pressure,
+               scarcity, enemy_bond, mediated, openness_weight, trust_weight, bond,
+               domination_weight, cultural_similarity_weight, instigation_weight,
+               scarcity_weight, enemy_solidarity, mediation_effect, imposition_weight):
+    """Latent propensity of an encounter toward a virtuous outcome (the ordered logit's eta).
 
-    The logistic of a weighted sum (scipy's ``expit``, written out so that it compiles into
-    one pass)."""
-    logit = (virtuous_base + openness_weight * (openness_i + openness_j - 1.0)
-             + trust_weight * mean_trust + bond - domination_weight * domination
-             + cultural_similarity_weight * similarity)
-    return 1.0 / (1.0 + np.exp(-logit))
-
-
-@ufunc("float64(float64, float64, float64, float64, float64, float64, float64, float64, "
-       "float64)")
-def hostile_probability(pressure, scarcity, domination, mean_trust, hostility_base,
-                        instigation_weight, scarcity_weight, domination_weight, trust_weight):
-    """P(hostile | unmediated): rises with instigation ``pressure``, commons scarcity and
-    effective domination, falls with trust."""
-    logit = (hostility_base + instigation_weight * pressure + scarcity_weight * scarcity
-             + domination_weight * domination - trust_weight * mean_trust)
-    return 1.0 / (1.0 + np.exp(-logit))
-
-
-@ufunc("int64(boolean, float64, float64, float64)")
-def classify(mediated, p_virtuous, p_hostile, u_outcome):
-    """Outcome codes: mediated -> virtuous or neutral; unmediated -> hostile or neutral."""
+    Context: openness of both groups, mutual trust, the bond and cultural similarity, and a
+    common enemy both parties face (``enemy_bond`` = salience if both are its targets, else
+    0) raise it; effective ``domination`` (D_ij + D_ji after mitigation), instigation
+    ``pressure`` and felt ``scarcity`` lower it. Mediation supplies Allport's conditions,
+    ``mediation_effect``, but across an unmitigated status gap it turns into imposition:
+    its net shift ``mediation_effect - imposition_weight * domination`` is negative above
+    the gap ``mediation_effect / imposition_weight``.
+    """
+    eta = (openness_weight * (openness_i + openness_j - 1.0) + trust_weight * mean_trust + bond
+           + cultural_similarity_weight * similarity + enemy_solidarity * enemy_bond
+           - domination_weight * domination - instigation_weight * pressure
+           - scarcity_weight * scarcity)
     if mediated:
-        return VIRTUOUS if u_outcome < p_virtuous else NEUTRAL
-    return HOSTILE if u_outcome < p_hostile else NEUTRAL
+        eta += mediation_effect - imposition_weight * domination
+    return eta
+
+
+@ufunc("float64(float64, float64)")
+def _expit(x, shift):
+    """The logistic function of x + shift, written out so that it compiles into one pass."""
+    return 1.0 / (1.0 + np.exp(-(x + shift)))
+
+
+def virtuous_probability(eta, virtuous_base):
+    """P(virtuous) = expit(virtuous_base + eta) (ordered logit, upper category)."""
+    return _expit(eta, virtuous_base)
+
+
+def hostile_probability(eta, hostility_base):
+    """P(hostile) = expit(hostility_base - eta) (ordered logit, lower category)."""
+    return _expit(-np.asarray(eta, dtype=np.float64), hostility_base)
+
+
+@ufunc("int64(float64, float64, float64, float64)")
+def classify(eta, virtuous_base, hostility_base, u_outcome):
+    """Outcome of an ordered logit with cutpoints hostility_base < -virtuous_base: hostile
+    when u < P(hostile), virtuous when u >= 1 - P(virtuous), neutral between.
+
+    One uniform draw per encounter is the logistic error of the latent propensity
+    (logit(u) + eta against the two cutpoints), so any encounter, mediated or not, can end
+    any of the three ways; the context and mediation only move the odds (McCullagh 1980).
+    """
+    if u_outcome < 1.0 / (1.0 + np.exp(-(hostility_base - eta))):
+        return HOSTILE
+    if u_outcome >= 1.0 - 1.0 / (1.0 + np.exp(-(virtuous_base + eta))):
+        return VIRTUOUS
+    return NEUTRAL
 
 
 @kernel

@@ -3,8 +3,10 @@
 Muto (2009/2018): alliance building cannot continue if the dominating / dominated relation
 between the parties is left intact; it must mitigate structural inequality toward its
 abolition, or it remains lip service and is discredited. Inside an active contract the
-dominant party's open faction drives mitigation; domination left unmitigated erodes the
-dominated party's trust.
+dominant party chooses each step whether to mitigate: its open faction weighs what the
+alliance brings against the resources it must hand over, and its hardliners weigh the cost.
+Lip service is the cheap choice now and the expensive one later: domination left
+unmitigated erodes the dominated party's trust.
 
 Each kernel makes one pass over the live columns of the active contracts (``a < b`` are
 the parties, ``dom_ab`` the domination of a over b, ``mit_ab`` its mitigation in [0, 1]).
@@ -18,21 +20,53 @@ from model.numerics.jit import PREFETCH_AHEAD, kernel, prefetch
 
 
 @kernel
-def mitigated(mitigation: float, domination: float, openness_dominant: float,
-              mitigation_rate: float) -> float:
-    """mu' = mu + mitigation_rate * o_dominant * (1 - mu), only where there is domination to
-    mitigate: the dominant party's open faction shares power."""
-    return mitigation + (mitigation_rate * openness_dominant if domination > 0 else 0.0) * (1.0 - mitigation)
+def worth(trust_in_partner: float, interdependence: float, enemy_bond: float) -> float:
+    """What a contract brings its dominant party: its trust in the partner mapped to [0, 1],
+    the economic interdependence built, and protection from a salient common enemy."""
+    return 0.5 * (1.0 + trust_in_partner) + interdependence + enemy_bond
+
+
+@kernel
+def chooses_to_mitigate(openness_dominant: float, value: float, domination: float,
+                        mitigation_cost: float) -> bool:
+    """The dominant party's choice, its factions weighted by their power: the open faction
+    weighs what the alliance brings (``value``), the hardliners the price of sharing power
+    (``mitigation_cost`` times the domination at stake)."""
+    return openness_dominant * value >= (1.0 - openness_dominant) * mitigation_cost * domination
 
 
 @kernel
 def mitigate(a: np.ndarray, b: np.ndarray, dom_ab: np.ndarray, dom_ba: np.ndarray,
-             mit_ab: np.ndarray, mit_ba: np.ndarray, openness: np.ndarray,
-             mitigation_rate: float) -> None:
-    """One step of mitigation in both directions of every active contract (in place)."""
+             mit_ab: np.ndarray, mit_ba: np.ndarray, interdependence: np.ndarray,
+             shares_enemy: np.ndarray, enemy: float, openness: np.ndarray, trust: np.ndarray,
+             resources: np.ndarray, mitigation_rate: float, mitigation_cost: float) -> None:
+    """One step of structural change in both directions of every active contract (in place).
+
+    Where the dominant party chooses to (:func:`chooses_to_mitigate`) and can pay, mitigation
+    moves ``mitigation_rate * openness`` of the remaining way to 1 and the dominant party
+    transfers ``mitigation_cost * domination`` resources per unit mitigated to its partner
+    (power sharing as resource transfer). Contracts are taken in id order, a's side first,
+    because payments draw on the same resources.
+    """
     for x in range(len(a)):
-        mit_ab[x] = mitigated(mit_ab[x], dom_ab[x], openness[a[x]], mitigation_rate)
-        mit_ba[x] = mitigated(mit_ba[x], dom_ba[x], openness[b[x]], mitigation_rate)
+        p, q = a[x], b[x]
+        bond = enemy if shares_enemy[x] else 0.0
+        if dom_ab[x] > 0:
+            step = mitigation_rate * openness[p] * (1.0 - mit_ab[x])
+            price = mitigation_cost * dom_ab[x] * step
+            if (chooses_to_mitigate(openness[p], worth(trust[p, q], interdependence[x], bond),
+                                    dom_ab[x], mitigation_cost) and resources[p] >= price):
+                mit_ab[x] += step
+                resources[p] -= price
+                resources[q] += price
+        if dom_ba[x] > 0:
+            step = mitigation_rate * openness[q] * (1.0 - mit_ba[x])
+            price = mitigation_cost * dom_ba[x] * step
+            if (chooses_to_mitigate(openness[q], worth(trust[q, p], interdependence[x], bond),
+                                    dom_ba[x], mitigation_cost) and resources[q] >= price):
+                mit_ba[x] += step
+                resources[q] -= price
+                resources[p] += price
 
 
 @kernel

@@ -73,6 +73,13 @@ def _pair_trusts(trust, met, attitudes, categories, i, j):
     return t_ij, t_ji
 
 
+@ufunc("float64(float64, boolean)")
+def learned(trust, first):
+    """Where learning starts: the remembered trust, or a neutral 0 at a first meeting
+    (the prior, an expectation from attitudes, shaped the encounter's odds, not memory)."""
+    return 0.0 if first else trust
+
+
 @ufunc("float64(float64, int64, float64, float64)")
 def trust_changes(trust, outcome, trust_gain, negativity_bias):
     """Change of trust per encounter: a share of the distance to +1 or -1.
@@ -93,8 +100,9 @@ def apply_trust(trust: np.ndarray, met: np.ndarray, i: np.ndarray, j: np.ndarray
                 t_ij: np.ndarray, t_ji: np.ndarray, d_ij: np.ndarray, d_ji: np.ndarray) -> None:
     """Synchronous update: every encounter read the start-of-step trust; changes add up.
 
-    A first meeting fixes trust at the expectation it started from; the summed changes
-    are then clipped to [-1, 1] (several encounters of one pair in a step can overshoot).
+    Trust is first set to where each encounter's learning started (``t_ij``, ``t_ji``: the
+    remembered trust, or 0 at a first meeting); the summed changes are then clipped to
+    [-1, 1] (several encounters of one pair in a step can overshoot).
     """
     e = len(i)
     for x in range(e):
