@@ -19,8 +19,8 @@ parameters with different units.
 
 Ranges (``RANGES``): shares and proportions that live on the unit interval span their whole
 schema range; per-step rates, weights and scales span from off (0) to twice the calibrated
-default, so the default sits in the middle; log-odds intercepts span default +/- 1.5 (odds times
-or divided by about 4.5, and their sum stays below 0 as the ordered logit needs), trust thresholds default +/- 0.3, and a few counts a documented
+default, so the default sits in the middle; log-odds intercepts span default +/- 1.25 (odds times
+or divided by about 3.5, and their sum stays below 0 as the ordered logit needs), trust thresholds default +/- 0.2, and a few counts a documented
 neighbourhood of the default. Two exceptions follow from constraints: ``domination_bias`` in
 [0, 0.6] and ``contact_bias`` in [0, 0.4], so that their sum never exceeds 1 and no sampled
 point fails (SALib needs every point); and ``encounter_rate`` starts at 0.25, because without

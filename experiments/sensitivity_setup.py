@@ -9,8 +9,8 @@ score and the per-point means they are computed from.
 
 Ranges: shares and proportions that live on the unit interval span their whole schema range;
 per-step rates, weights and scales span from off (0) to twice the calibrated default, so the
-default sits in the middle; log-odds intercepts span default +/- 1.5, trust thresholds default
-+/- 0.3, and a few counts a documented neighbourhood of the default. ``domination_bias`` in
+default sits in the middle; log-odds intercepts span default +/- 1.25, trust thresholds default
++/- 0.2, and a few counts a documented neighbourhood of the default. ``domination_bias`` in
 [0, 0.6] and ``contact_bias`` in [0, 0.4] keep their sum at most 1 on the whole box, and
 ``encounter_rate`` starts at 0.25 (the reasons, and what is left out, are in the docstring of
 ``experiments/e8_sensitivity.py``).
@@ -64,9 +64,9 @@ RANGES: dict[str, tuple[float, float]] = {
     "domination_bias": (0.0, 0.6),
     "contact_bias": (0.0, 0.4),
     "contact_memory": (1, 7),
-    # outcomes of encounters: log-odds intercepts default +/- 1.5, weights 0 to twice default
-    "virtuous_base": (-1.5, 1.5),
-    "hostility_base": (-5.0, -2.0),
+    # outcomes of encounters: log-odds intercepts default +/- 1.25, weights 0 to twice default
+    "virtuous_base": (0.0, 2.5),
+    "hostility_base": (-5.4, -2.9),
     "openness_weight": (0.0, 6.0),
     "trust_weight": (0.0, 2.0),
     "domination_weight": (0.0, 3.0),
@@ -80,13 +80,13 @@ RANGES: dict[str, tuple[float, float]] = {
     "negativity_bias": (1.0, 3.0),
     "secondary_transfer": (0.0, 1.0),
     # internal power
-    "opening_rate": (0.0, 0.1),
+    "opening_rate": (0.0, 0.02),
     "rally_rate": (0.0, 0.04),
     "backlash_rate": (0.0, 0.04),
     "entrenchment_rate": (0.0, 0.04),
-    # contracts: trust thresholds default +/- 0.3, term from a quarter to 1.75 times default
-    "contract_threshold": (0.1, 0.7),
-    "renewal_threshold": (-0.1, 0.5),
+    # contracts: trust thresholds default +/- 0.2, term from a quarter to 1.75 times default
+    "contract_threshold": (0.55, 0.95),
+    "renewal_threshold": (0.35, 0.75),
     "contract_term": (5, 35),
     "lapse_cost": (0.0, 0.2),
     # structural change, economy

@@ -12,6 +12,7 @@ import numpy as np
 
 from model.analysis.contact_patterns import GroupContacts
 from model.mechanisms.encounter_outcomes import HOSTILE, VIRTUOUS
+from model.mechanisms.trust import pair_trusts
 
 
 class ContactRecorder:
@@ -45,13 +46,20 @@ class ContactRecorder:
         self.change_unmediated += np.bincount(groups[~med], weights=change[~med], minlength=n)
 
     def record(self) -> GroupContacts:
-        """The tallies so far with each group's mean trust in the groups it met; groups that
-        met nobody are left out (their trust is undefined)."""
-        met = self._state.met
-        seen = met.sum(axis=1)
-        keep = seen > 0
-        trust = np.where(met, self._state.trust, 0.0).sum(axis=1)[keep] / seen[keep]
-        return GroupContacts(trust=trust, mediated=self.mediated[keep],
+        """The tallies so far with each group's trust in the other groups as a whole: the
+        mean, over every other group, of its trust if they met and its expectation (from
+        attitudes) if not. Surveys of intergroup contact measure attitudes toward the
+        outgroup, not toward the members one happened to meet (Pettigrew and Tropp 2006), so
+        a group that never met anyone still has one. Groups that met nobody are left out:
+        contact did nothing for them to measure."""
+        s = self._state
+        n = s.n
+        i, j = np.divmod(np.arange(n * n, dtype=np.int64), n)
+        other = i != j
+        t_ij, _ = pair_trusts(s.trust, s.met, s.attitudes, s.categories, i[other], j[other])
+        trust = t_ij.reshape(n, n - 1).mean(axis=1) if n > 1 else np.zeros(n)
+        keep = s.met.any(axis=1)
+        return GroupContacts(trust=trust[keep], mediated=self.mediated[keep],
                              unmediated=self.unmediated[keep], positive=self.positive[keep],
                              negative=self.negative[keep],
                              change_mediated=self.change_mediated[keep],

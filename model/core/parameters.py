@@ -152,8 +152,8 @@ SCHEMA: tuple[Param, ...] = (
     _p("contact_bias", float, 0.3, 0.0, 1.0, "share of encounters drawn among recent contacts", "encounters"),
     _p("contact_memory", int, 4, 1, 32, "number of recent partners a group remembers as contacts", "encounters"),
     # outcomes of encounters
-    _p("virtuous_base", float, 0.0, -10.0, 10.0, "log-odds of a virtuous outcome at neutral context (ordered logit: minus the upper cutpoint)", "outcomes"),
-    _p("hostility_base", float, -3.5, -10.0, 10.0, "log-odds of a hostile outcome at neutral context (the lower cutpoint)", "outcomes"),
+    _p("virtuous_base", float, 1.25, -10.0, 10.0, "log-odds of a virtuous outcome at neutral context (ordered logit: minus the upper cutpoint)", "outcomes"),
+    _p("hostility_base", float, -4.15, -10.0, 10.0, "log-odds of a hostile outcome at neutral context (the lower cutpoint)", "outcomes"),
     _p("openness_weight", float, 3.0, 0.0, 20.0, "effect of the pair's openness on the encounter's propensity toward virtuous", "outcomes"),
     _p("trust_weight", float, 1.0, 0.0, 20.0, "effect of mutual trust (or, before a first meeting, expectation) on the propensity toward virtuous", "outcomes"),
     _p("domination_weight", float, 1.5, 0.0, 20.0, "effect of effective domination on the propensity toward hostile", "outcomes"),
@@ -167,13 +167,13 @@ SCHEMA: tuple[Param, ...] = (
     _p("negativity_bias", float, 2.0, 1.0, 10.0, "how much further a hostile encounter moves trust than a virtuous one", "trust"),
     _p("secondary_transfer", float, 0.3, 0.0, 1.0, "share of a trust change that spills over to attitudes toward the partner's categories", "trust"),
     # internal power
-    _p("opening_rate", float, 0.05, 0.0, 1.0, "shift of power toward the open faction per virtuous encounter", "internal power"),
+    _p("opening_rate", float, 0.01, 0.0, 1.0, "shift of power toward the open faction per virtuous encounter", "internal power"),
     _p("rally_rate", float, 0.02, 0.0, 1.0, "shift of power toward hardliners per hostile encounter (rally round the flag)", "internal power"),
     _p("backlash_rate", float, 0.02, 0.0, 1.0, "defensive backlash of a hardliner-led group per neutral first meeting", "internal power"),
     _p("entrenchment_rate", float, 0.02, 0.0, 1.0, "per-step relaxation of openness toward the group's baseline", "internal power"),
     # contracts
-    _p("contract_threshold", float, 0.4, -1.0, 1.0, "mutual trust needed to sign a contract", "contracts"),
-    _p("renewal_threshold", float, 0.2, -1.0, 1.0, "mutual trust needed to renew a contract at the end of its term", "contracts"),
+    _p("contract_threshold", float, 0.75, -1.0, 1.0, "mutual trust needed to sign a contract", "contracts"),
+    _p("renewal_threshold", float, 0.55, -1.0, 1.0, "mutual trust needed to renew a contract at the end of its term", "contracts"),
     _p("contract_term", int, 20, 1, 10_000, "steps between a contract's punctuation points", "contracts"),
     _p("lapse_cost", float, 0.1, 0.0, 1.0, "fraction of the way to full distrust moved when a contract lapses", "contracts"),
     _p("stable_alliance_min_size", int, 3, 2, 100_000, "fewest groups in a stable alliance (component of contracts renewed stable_alliance_min_renewals times)", "measurement"),
