@@ -30,9 +30,10 @@ EXPLANATIONS: dict[str, Explanation] = {
     "enable_mediation": Explanation(
         "Mediation by movements",
         "A movement rooted in both groups, or two tied movements rooted one in each, can mediate "
-        "an encounter. Only mediated encounters can turn out virtuous.",
-        "Virtuous interaction needs mediation, and movements rooted in their constituencies are "
-        "its main agents; the groups themselves still do the meeting.",
+        "an encounter. Mediation makes a good meeting more likely, but between very unequal "
+        "groups it can feel like imposition and backfire.",
+        "Muto argues that virtuous interaction needs mediation by movements rooted in their "
+        "constituencies; the model tests this claim instead of assuming it.",
         "7.2"),
     "enable_negativity_bias": Explanation(
         "Bad meetings weigh more",
@@ -65,15 +66,15 @@ EXPLANATIONS: dict[str, Explanation] = {
         "7.6"),
     "enable_contracts": Explanation(
         "Contracts and their renewal",
-        "Pairs that trust each other after a virtuous meeting sign a contract, reconsidered at "
-        "fixed moments: renewed if trust held and domination was reduced, dropped otherwise.",
+        "Pairs that trust each other enough after any meeting sign a contract, reconsidered at "
+        "fixed moments: renewed if trust held, dropped otherwise.",
         "Alliance building is a fluid process punctuated by agreements for the time being; renewed "
         "social contracts accumulate into a people's charter.",
         "7.7"),
     "enable_structural_change": Explanation(
         "Sharing power inside a contract",
-        "The dominant partner, if open, gradually reduces its domination over the other; without "
-        "that, a contract between unequal partners cannot be renewed.",
+        "The dominant partner may share power, paying its partner for it; its open faction "
+        "weighs what the alliance brings against that cost, its hardliners the cost alone.",
         "An alliance cannot last if domination between its parties is left intact; it must work "
         "toward abolishing that inequality.",
         "7.8"),
@@ -92,22 +93,23 @@ EXPLANATIONS: dict[str, Explanation] = {
         "7.9"),
     "enable_common_enemy": Explanation(
         "A common enemy",
-        "An enemy shared by the groups dominated on one axis lowers the bar for their contracts; "
-        "it can stay, fade or come as a pulse.",
+        "An enemy shared by the groups dominated on one axis makes their meetings friendlier and "
+        "lowers the bar for their contracts; it can stay, fade or come as a pulse.",
         "War and neoliberal globalisation once gave movements a focus that faded; the task became "
         "to build the people among themselves, not only against a power.",
         "7.12"),
     "enable_commons": Explanation(
         "A shared commons",
         "A shared resource regrows and is extracted; when it runs low, meetings turn hostile more "
-        "easily. Alliances that give the nature side a voice lower extraction.",
+        "easily, less so for groups with resources to fall back on. Alliances that give the "
+        "nature side a voice lower extraction.",
         "Interaction must include a dialogue with nature and a rethinking of development, learning "
         "from indigenous peoples.",
         "7.10"),
     "enable_instigation": Explanation(
         "Divide and rule",
-        "Outside pressure frames unmediated meetings as hostile, spread evenly or aimed at the "
-        "largest alliance.",
+        "Outside pressure frames meetings as hostile, spread evenly or aimed at the largest "
+        "alliance.",
         "A ruling system reproduces itself by setting one group of the people against another.",
         "7.11"),
     "enable_movement_dynamics": Explanation(

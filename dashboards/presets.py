@@ -24,13 +24,14 @@ class Preset:
 PRESETS: tuple[Preset, ...] = (
     Preset(
         "Default world",
-        "Hostile encounters dominate at first while movements mediate only a few meetings. "
-        "Watch whether the first renewed contracts grow into one large alliance.",
+        "Most meetings go well and a few go badly. Watch whether contracts renewed twice grow "
+        "into an alliance of most of the population: in some runs they do, in others they do "
+        "not (try another seed).",
         {"n_groups": 60},
     ),
     Preset(
         "Divide and rule",
-        "Strong outside pressure frames every unmediated meeting as hostile. Watch hostility "
+        "Strong outside pressure frames every meeting as hostile. Watch hostility "
         "climb and alliances stay smaller than in the default world; then set "
         "instigation_mode to targeted and compare.",
         {"n_groups": 60, "instigation": 0.8},

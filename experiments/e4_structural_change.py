@@ -2,15 +2,18 @@
 
 Hypothesis: with structural change switched on (dominant parties' open factions mitigate their
 domination inside contracts), alliances break up at a lower hazard than under lip service
-(no mitigation, so unmitigated domination erodes the dominated party's trust and blocks
-renewal), i.e. the hazard ratio of break-up, on against off, is below 1.
+(no mitigation, so unmitigated domination erodes the dominated party's trust until renewal
+fails), i.e. the hazard ratio of break-up, on against off, is below 1.
 
 Muto (2009/2018) argues that an alliance cannot continue if the relation of domination between
 its parties is left as it is: it has to reduce that inequality, or it stays lip service and is
-discredited. The model carries this in two places (docs/ODD.md 7.7, 7.8): mitigation lowers
-the residual domination that blocks renewal, and unmitigated domination erodes trust. The one
-switch ``enable_structural_change`` removes mitigation and so keeps both channels at full
-strength; this experiment compares the lives of the alliances that form with and without it.
+discredited. The model carries this in two places (docs/ODD.md 7.3, 7.8): mitigation lowers
+the effective domination that weighs on the pair's encounters, and unmitigated domination
+erodes the dominated party's trust (renewal itself asks only for trust). Mitigation is a
+costly choice: the dominant party pays its partner for it, and its hardliners weigh the price,
+so it may not pay off. The one switch ``enable_structural_change`` removes mitigation and so
+keeps both channels at full strength; this experiment compares the lives of the alliances that
+form with and without it.
 
 Design. ``enable_structural_change`` in {off, on}, everything else at its default (lip service
 on), 50 groups, 300 steps, 150 replicates per condition (300 runs). Each run's alliances are

@@ -50,7 +50,9 @@ def test_tallies_equal_a_plain_count_of_every_encounter():
     assert recorder.mediated.sum() + recorder.unmediated.sum() == 2 * 30 * model.n_encounters
 
 
-def test_the_record_holds_each_met_groups_mean_trust_in_those_it_met():
+def test_the_record_holds_each_met_groups_trust_in_the_others_as_a_whole():
+    """Trust in the other groups as a whole: remembered for those met, expected from
+    attitudes for those not (computed here the plain way)."""
     model = AllianceModel(seed=6, **PARAMS)
     recorder = ContactRecorder(model)
     model.run(20)
@@ -58,8 +60,11 @@ def test_the_record_holds_each_met_groups_mean_trust_in_those_it_met():
     s = model.state
     met = [g for g in range(s.n) if s.met[g].any()]
     assert len(record.trust) == len(met)
+    assert any(not s.met[g, h] for g in met for h in range(s.n) if h != g)  # some never met
     for k, g in enumerate(met):
-        assert np.isclose(record.trust[k], s.trust[g][s.met[g]].mean(), rtol=0, atol=1e-12)
+        values = [s.trust[g, h] if s.met[g, h] else s.attitudes[g, s.categories[h]].mean()
+                  for h in range(s.n) if h != g]
+        assert np.isclose(record.trust[k], np.mean(values), rtol=0, atol=1e-12)
 
 
 def test_records_for_several_seeds_differ_by_seed():

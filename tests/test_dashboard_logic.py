@@ -23,7 +23,7 @@ from model.run import metrics_table
 
 @pytest.fixture(scope="module")
 def stepped():
-    model = AllianceModel(seed=3, n_groups=40)
+    model = AllianceModel(seed=3, n_groups=40, contract_threshold=0.5)  # some alliances by step 60
     for _ in range(60):
         model.step()
     return model

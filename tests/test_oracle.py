@@ -60,9 +60,11 @@ def run_in_lockstep(params: dict, seed: int = 1, steps: int = STEPS) -> tuple[Al
 
 
 NEAR_DEFAULTS = dict(n_groups=40, mediation_capacity=0.6, contract_term=6, contract_threshold=0.13,
-                     renewal_threshold=0.11, mitigation_cost=3.0, lip_service_rate=0.06)
+                     renewal_threshold=0.11, mitigation_cost=3.0, lip_service_rate=0.06,
+                     stable_alliance_min_share=0.2)
 """Defaults, with short terms and low thresholds so that contracts sign, renew twice and lapse
-within 50 steps, and costly mitigation so that dominant parties both mitigate and decline."""
+within 50 steps, costly mitigation so that dominant parties both mitigate and decline, and a
+lenient stable share so that a stable alliance forms."""
 
 
 def test_oracle_agrees_with_the_step_near_default_parameters():
@@ -101,7 +103,8 @@ def test_oracle_agrees_with_targeted_instigation_a_fading_enemy_and_short_terms(
 # groups whose contract was renewed once.
 TINY = dict(n_groups=3, n_axes=1, n_movements=2, mediation_capacity=1.0, contract_term=5,
             contract_threshold=0.017, renewal_threshold=0.013, dominated_share=0.7,
-            stable_alliance_min_size=2, stable_alliance_min_renewals=1, trust_gain=0.45,
+            stable_alliance_min_size=2, stable_alliance_min_renewals=1, stable_alliance_min_share=0.0,
+            trust_gain=0.45,
             negativity_bias=2.5)
 
 

@@ -24,10 +24,12 @@ OUTCOMES = ("contracts_signed", "renewal_share", "mean_contract_lifetime", "alli
 
 DECLARED_INERT = {"collect_every": "how often metrics are recorded, not what happens"}
 
-BASE = dict(n_groups=30, n_traits=2, contract_term=10, stable_alliance_min_renewals=1)
-"""Small, with short terms and cultural traits so that every mechanism has room to act."""
+BASE = dict(n_groups=30, n_traits=2, contract_term=10, stable_alliance_min_renewals=1,
+            contract_threshold=0.5, renewal_threshold=0.35)
+"""Small, with short terms, low contract thresholds and cultural traits so that every
+mechanism has room to act within a short run."""
 
-LAPSES = dict(contract_threshold=0.3, renewal_threshold=0.35)
+LAPSES = dict(contract_threshold=0.5, renewal_threshold=0.45)
 """Thresholds close enough that contracts lapse: at the defaults, in short runs, trust stays
 well above the renewal threshold and almost nothing lapses."""
 
@@ -42,9 +44,10 @@ CONTEXT = {
 """Extra settings under which a parameter's mechanism is on."""
 
 ALTERNATIVE = {"stable_alliance_min_size": 30, "stable_alliance_min_share": 0.9,
-               "stable_alliance_min_renewals": 5}
-"""Measurement thresholds: a demanding value, since the lenient bound can sit where the
-base value does in effect (the largest stable alliances have more than 3 groups)."""
+               "stable_alliance_min_renewals": 5, "renewal_threshold": 0.8}
+"""A demanding value where the lenient bound sits where the base value does in effect: the
+largest stable alliances have more than 3 groups, and at the base renewal threshold nearly
+every contract renews anyway."""
 
 SEEDS = (1, 2)
 STEPS = 120

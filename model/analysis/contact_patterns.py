@@ -27,7 +27,8 @@ TARGETS_FILE = Path(__file__).with_name("targets.toml")
 class GroupContacts:
     """One run's contact record, one entry per group.
 
-    ``trust`` is the group's mean trust in the groups it met; ``mediated`` and
+    ``trust`` is the group's trust in the other groups as a whole (model.core.contact_record
+    says how it is measured); ``mediated`` and
     ``unmediated`` count the encounters it took part in; ``positive`` and ``negative`` count
     its virtuous and hostile ones; ``change_mediated`` and ``change_unmediated`` sum the
     changes of its trust that mediated and unmediated encounters made.

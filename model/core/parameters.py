@@ -221,7 +221,7 @@ SCHEMA: tuple[Param, ...] = (
     _switch("structural_change", "dominant parties whose open faction finds the alliance worth the cost mitigate their domination inside contracts"),
     _switch("lip_service", "unmitigated domination inside a contract erodes the dominated party's trust"),
     _switch("economic_articulation", "complementary allies gain resources and interdependence"),
-    _switch("common_enemy", "a common enemy lowers thresholds among groups it dominates"),
+    _switch("common_enemy", "a common enemy makes its targets' encounters friendlier, lowers their contract thresholds and adds to what their alliance is worth"),
     _switch("commons", "a shared commons regrows, is extracted, and its scarcity breeds hostility"),
     _switch("instigation", "divide-and-rule instigation frames encounters as hostile"),
     _switch("movement_dynamics", "ties between movements strengthen with joint mediation and decay without it"),

@@ -1,8 +1,9 @@
-"""Divide and rule: instigation that frames unmediated encounters as hostile.
+"""Divide and rule: instigation that frames encounters as hostile.
 
 Muto (2009/2018): the dominant system perpetuates itself by organising internal division
 and setting one people's group against another. Uniform instigation presses on every
-unmediated encounter; targeted instigation spends the same budget on the largest nascent
+encounter, mediated or not (whether mediation can hold it off is for the runs to show, not
+for a rule to grant); targeted instigation spends the same budget on the largest nascent
 alliance, pressing on encounters that involve its members.
 """
 

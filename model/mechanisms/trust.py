@@ -4,7 +4,7 @@ A group trusts a group it has met as far as their encounters taught it, and expe
 group it never met what its attitudes toward that group's categories suggest. Virtuous
 contact raises trust and hostile contact lowers it, with a negativity bias: negative
 contact moves attitudes further than positive contact (Barlow et al. 2012; Graf, Paolini
-and Rubin 2014), default ratio 2.5. Contact with one group spills over to its categories
+and Rubin 2014), default ratio 2.0. Contact with one group spills over to its categories
 (secondary transfer, Pettigrew 2009), which shapes what a group expects of groups it has
 never met.
 """
