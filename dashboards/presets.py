@@ -44,6 +44,23 @@ PRESETS: tuple[Preset, ...] = (
          "convergence_space": 0.3, "instigation": 0.1},
     ),
     Preset(
+        "Alliances without movements",
+        "No movement mediates anything, but the groups are open, bound by a strong ethic of "
+        "respect and left alone by divide and rule. Watch a stable alliance of the whole "
+        "population form all the same: mediation helps, it is not the only door.",
+        {"n_groups": 60, "mediation_capacity": 0.0, "openness_mean": 0.6, "bond": 1.5,
+         "instigation": 0.0},
+    ),
+    Preset(
+        "Mediation that imposes",
+        "One deep divide runs through the population, nobody mitigates domination, and "
+        "movements still mediate across it, so mediation feels like imposition. Watch "
+        "hostility climb to about half the pairs; then set mediation_capacity to 0 and see it "
+        "stay near zero.",
+        {"n_groups": 60, "faultline_alignment": 1.0, "imposition_weight": 4.0,
+         "enable_structural_change": False, "instigation": 0.0, "mediation_capacity": 0.5},
+    ),
+    Preset(
         "Lip service",
         "Dominant partners sign contracts but share no power, so domination inside them stays "
         "intact. Watch contracts lapse at their renewal dates: alliances form and fall apart "
