@@ -61,6 +61,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "tie_decay": (0.0, 0.04),
     # encounters (domination_bias + contact_bias <= 1 on the whole box)
     "encounter_rate": (0.25, 1.75),
+    "size_activity": (0.0, 0.5),
     "domination_bias": (0.0, 0.6),
     "contact_bias": (0.0, 0.4),
     "contact_memory": (1, 7),

@@ -189,7 +189,7 @@ class Oracle:
         pairs = []
         for e in range(d.n):
             u_pick = float(d.pick[e])
-            i = min(int(float(d.initiator[e]) * n), n - 1)
+            i = self.initiator(float(d.initiator[e]))
             mode = UNIFORM
             if p.enable_encounter_bias:
                 u_mode = float(d.mode[e])
@@ -213,6 +213,21 @@ class Oracle:
                     self.events["contact_fallback"] += 1
             pairs.append((i, j))
         return pairs
+
+    def initiator(self, u: float) -> int:
+        """floor(u N) when every group is alike (size_activity 0, or the encounter bias off);
+        else the first group whose cumulative share of size ** size_activity exceeds u."""
+        p, n = self.params, self.state.n
+        if p.size_activity == 0 or not p.enable_encounter_bias:
+            return min(int(u * n), n - 1)
+        weights = [self.sizes[g] ** p.size_activity for g in range(n)]
+        total = float(np.sum(weights))
+        running = 0.0
+        for g in range(n - 1):
+            running += weights[g]
+            if u < running / total:
+                return g
+        return n - 1
 
     def remember_contacts(self, pairs) -> None:
         """Each group that met anyone writes its last partner of the step into its ring."""

@@ -87,16 +87,36 @@ def test_encounters_follow_domination_ties_and_contacts():
     contacts = np.full((5, 2), -1)
     contacts[0] = [3, -1]
     u = np.linspace(0.001, 0.999, 200)
+    NONE = encounters.activity_cdf(np.full(5, 0.2), 0.0)  # every group alike
     i0 = np.zeros(200)  # initiator 0 (dominant side)
     dom = encounters.sample_encounters(5, sides, order, off, cnt, contacts, i0,
-                                       np.full(200, encounters.DOMINATION), u, u)[1]
+                                       np.full(200, encounters.DOMINATION), u, u, NONE)[1]
     assert set(dom.tolist()) == {2, 3, 4}
     con = encounters.sample_encounters(5, sides, order, off, cnt, contacts, i0,
-                                       np.full(200, encounters.CONTACT), u, u)[1]
+                                       np.full(200, encounters.CONTACT), u, u, NONE)[1]
     assert set(con[u < 0.5].tolist()) == {3}  # slot 0 remembered, slot 1 empty -> uniform
     uni = encounters.sample_encounters(5, sides, order, off, cnt, contacts, i0,
-                                       np.full(200, encounters.UNIFORM), u, u)[1]
+                                       np.full(200, encounters.UNIFORM), u, u, NONE)[1]
     assert set(uni.tolist()) == {1, 2, 3, 4}
+
+
+def test_larger_groups_start_more_encounters_as_size_activity_says():
+    sizes = np.array([0.1, 0.1, 0.8])
+    assert len(encounters.activity_cdf(sizes, 0.0)) == 0  # alike: floor(u N), as before
+    cdf = encounters.activity_cdf(sizes, 1.0)
+    assert cdf.tolist() == pytest.approx([0.1, 0.2, 1.0])
+    sides = np.zeros((3, 1))
+    order, off, cnt = encounters.side_index(sides)
+    u = (np.arange(1000) + 0.5) / 1000
+    modes = np.full(1000, encounters.UNIFORM)
+    args = (3, sides, order, off, cnt, np.full((3, 1), -1), u, modes, u, u)
+    started = np.bincount(encounters.sample_encounters(*args, cdf)[0], minlength=3)
+    assert started.tolist() == [100, 100, 800]
+    half = np.bincount(encounters.sample_encounters(*args, encounters.activity_cdf(sizes, 0.5))[0],
+                       minlength=3)
+    assert half[2] / half[0] == pytest.approx(np.sqrt(8), rel=0.01)  # sublinear in size
+    alike = encounters.sample_encounters(*args, encounters.activity_cdf(sizes, 0.0))[0]
+    assert alike.tolist() == np.minimum((u * 3).astype(int), 2).tolist()
 
 
 def test_contact_memory_keeps_each_groups_last_partner_of_the_step():

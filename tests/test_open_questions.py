@@ -10,7 +10,7 @@ mediation that hurts across large unmitigated status gaps (imposition). docs/ODD
 settings as each hypothesis's "could have failed" evidence; a change of the model that makes a
 hypothesis hold everywhere, or nowhere, fails one of these tests.
 
-Every setting is a departure from the defaults (as calibrated in commit 3a79a01), so a new
+Every setting is a departure from the defaults (as calibrated for the redesigned rules), so a new
 calibration can move an effect out of its setting; the failing test then names the hypothesis
 whose evidence must be found again. Runs are cached per (setting, seed, steps), so a setting
 shared by two tests runs once.

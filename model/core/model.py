@@ -61,6 +61,8 @@ class AllianceModel(mesa.Model):
         self.time = 0
         self.n_encounters = max(1, int(round(p.encounter_rate * s.n)))
         self._side_index = encounters.side_index(s.sides)
+        self._activity = encounters.activity_cdf(
+            s.sizes, p.size_activity if p.enable_encounter_bias else 0.0)
         self._rooted = np.ascontiguousarray(s.rootedness.T)  # rootedness never changes
         self._codes = identity_codes(s.sides)  # nor do identities
         self._dom_table = domination_table(s.k, s.salience)
@@ -127,7 +129,7 @@ class AllianceModel(mesa.Model):
         else:
             modes = np.zeros(d.n, dtype=np.int64)
         i, j = encounters.sample_encounters(s.n, s.sides, *self._side_index, s.contacts,
-                                            d.initiator, modes, d.axis, d.pick)
+                                            d.initiator, modes, d.axis, d.pick, self._activity)
         encounters.remember_contacts(s.contacts, s.contact_next, i, j)
         return i, j
 

@@ -148,6 +148,7 @@ SCHEMA: tuple[Param, ...] = (
     _p("tie_decay", float, 0.02, 0.0, 1.0, "per-step decay of every tie between movements (joint mediation renews it)", "movements"),
     # encounters
     _p("encounter_rate", float, 1.0, 0.01, 50.0, "encounters per group per step", "encounters"),
+    _p("size_activity", float, 0.25, 0.0, 2.0, "how group size drives how many encounters a group starts: in proportion to size ** size_activity (0 = every group alike)", "encounters"),
     _p("domination_bias", float, 0.4, 0.0, 1.0, "share of encounters drawn along domination ties", "encounters"),
     _p("contact_bias", float, 0.3, 0.0, 1.0, "share of encounters drawn among recent contacts", "encounters"),
     _p("contact_memory", int, 4, 1, 32, "number of recent partners a group remembers as contacts", "encounters"),
@@ -210,7 +211,7 @@ SCHEMA: tuple[Param, ...] = (
     # output
     _p("collect_every", int, 1, 1, 1_000_000, "collect metrics every this many steps", "output"),
     # switches
-    _switch("encounter_bias", "draw encounters along domination ties and recent contacts"),
+    _switch("encounter_bias", "draw encounters along domination ties and recent contacts, and let larger groups start more of them"),
     _switch("mediation", "movements mediate encounters"),
     _switch("negativity_bias", "hostile contact moves trust further than virtuous contact"),
     _switch("secondary_transfer", "contact with a group spills over to attitudes toward its categories"),
