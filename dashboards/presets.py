@@ -25,8 +25,8 @@ PRESETS: tuple[Preset, ...] = (
     Preset(
         "Default world",
         "Most meetings go well and a few go badly. Watch whether contracts renewed twice grow "
-        "into an alliance of most of the population: in some runs they do, in others they do "
-        "not (try another seed).",
+        "into an alliance of most of the population, and how long that takes (try another "
+        "seed).",
         {"n_groups": 60},
     ),
     Preset(
