@@ -51,22 +51,28 @@ def mitigate(a: np.ndarray, b: np.ndarray, dom_ab: np.ndarray, dom_ba: np.ndarra
     for x in range(len(a)):
         p, q = a[x], b[x]
         bond = enemy if shares_enemy[x] else 0.0
-        if dom_ab[x] > 0:
-            step = mitigation_rate * openness[p] * (1.0 - mit_ab[x])
-            price = mitigation_cost * dom_ab[x] * step
-            if (chooses_to_mitigate(openness[p], worth(trust[p, q], interdependence[x], bond),
-                                    dom_ab[x], mitigation_cost) and resources[p] >= price):
-                mit_ab[x] += step
-                resources[p] -= price
-                resources[q] += price
-        if dom_ba[x] > 0:
-            step = mitigation_rate * openness[q] * (1.0 - mit_ba[x])
-            price = mitigation_cost * dom_ba[x] * step
-            if (chooses_to_mitigate(openness[q], worth(trust[q, p], interdependence[x], bond),
-                                    dom_ba[x], mitigation_cost) and resources[q] >= price):
-                mit_ba[x] += step
-                resources[q] -= price
-                resources[p] += price
+        mit_ab[x] = _share_power(p, q, dom_ab[x], mit_ab[x], interdependence[x], bond, openness,
+                                 trust, resources, mitigation_rate, mitigation_cost)
+        mit_ba[x] = _share_power(q, p, dom_ba[x], mit_ba[x], interdependence[x], bond, openness,
+                                 trust, resources, mitigation_rate, mitigation_cost)
+
+
+@kernel
+def _share_power(giver, taker, domination, mitigation, interdependence, bond, openness, trust,
+                 resources, mitigation_rate, mitigation_cost):
+    """One direction of :func:`mitigate`: the new mitigation of ``giver``'s domination over
+    ``taker``, paying for it out of ``resources`` (in place) when it is chosen and affordable."""
+    if domination <= 0:
+        return mitigation
+    step = mitigation_rate * openness[giver] * (1.0 - mitigation)
+    price = mitigation_cost * domination * step
+    value = worth(trust[giver, taker], interdependence, bond)
+    if not (chooses_to_mitigate(openness[giver], value, domination, mitigation_cost)
+            and resources[giver] >= price):
+        return mitigation
+    resources[giver] -= price
+    resources[taker] += price
+    return mitigation + step
 
 
 @kernel
