@@ -11,7 +11,7 @@ def _model(steps=90, **kw):
     from model.core.model import AllianceModel
 
     params = dict(n_groups=20, enemy_schedule="fading", enemy_salience=1.0, enemy_onset=20,
-                  enemy_fade_time=10.0)
+                  enemy_fade_time=10.0, contract_threshold=0.5, renewal_threshold=0.5)  # e5's regime
     params.update(kw)
     return AllianceModel(seed=2, **params).run(steps)
 

@@ -43,7 +43,7 @@ CONTEXT = {
 }
 """Extra settings under which a parameter's mechanism is on."""
 
-ALTERNATIVE = {"stable_alliance_min_size": 30, "stable_alliance_min_share": 0.9,
+ALTERNATIVE = {"stable_alliance_min_size": 30, "stable_alliance_min_share": 0.99,
                "stable_alliance_min_renewals": 5, "renewal_threshold": 0.8}
 """A demanding value where the lenient bound sits where the base value does in effect: the
 largest stable alliances have more than 3 groups, and at the base renewal threshold nearly
