@@ -90,6 +90,15 @@ class Oracle:
         self.economic_axes = [s.axis_names.index(name) for name in ECONOMIC_AXES
                               if name in s.axis_names]
         self.nature_axis = s.axis_names.index(NATURE_AXIS) if NATURE_AXIS in s.axis_names else -1
+        # Cumulative shares of the encounters each group starts (empty: every group alike).
+        self.activity: list[float] = []
+        if params.size_activity != 0 and params.enable_encounter_bias:
+            weights = [self.sizes[g] ** params.size_activity for g in range(n)]
+            total = float(np.sum(weights))  # numpy's sum, as the model divides by it
+            running = 0.0
+            for w in weights:
+                running += w
+                self.activity.append(running / total)
 
     # -- small readings of the state -------------------------------------------------
     def domination(self, i: int, j: int) -> float:
@@ -217,15 +226,11 @@ class Oracle:
     def initiator(self, u: float) -> int:
         """floor(u N) when every group is alike (size_activity 0, or the encounter bias off);
         else the first group whose cumulative share of size ** size_activity exceeds u."""
-        p, n = self.params, self.state.n
-        if p.size_activity == 0 or not p.enable_encounter_bias:
+        n = self.state.n
+        if not self.activity:
             return min(int(u * n), n - 1)
-        weights = [self.sizes[g] ** p.size_activity for g in range(n)]
-        total = float(np.sum(weights))
-        running = 0.0
         for g in range(n - 1):
-            running += weights[g]
-            if u < running / total:
+            if u < self.activity[g]:
                 return g
         return n - 1
 

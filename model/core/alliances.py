@@ -40,14 +40,11 @@ class AllianceTracker:
         self._roots = self._stable_roots = None  # component roots the labels were made from
         self._forest = self._stable_forest = _NO_IDS  # their spanning forests' contract ids
 
-    def update(self, state: State, min_size: int, min_share: float, min_renewals: int) -> None:
+    def update(self, state: State, min_size: int, min_share: float) -> None:
         """Bring ``state.alliance`` and ``state.stable_alliance`` up to date with the
-        contracts (``min_size``, ``min_share`` and ``min_renewals``: what a stable alliance
-        needs)."""
+        contracts (``min_size`` and ``min_share``: what a stable alliance needs; the renewals
+        it needs are the store's ``milestone``)."""
         c = state.contracts
-        if c.milestone != min_renewals:
-            raise ValueError(f"the contract store counts contracts renewed {c.milestone} times "
-                             f"as qualified, the tracker was asked for {min_renewals}")
         a, b = c.live_columns("a", "b")  # first: a pending rebuild shows in the changes
         changes = c.take_changes()
         size, self._size_seen = self._size_seen, c.size

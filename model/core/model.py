@@ -211,10 +211,10 @@ class AllianceModel(mesa.Model):
         """
         p, s = self.params, self.state
         c = s.contracts
-        a, b, dom_ab, dom_ba, mit_ab, mit_ba, complementarity, interdependence = c.live_columns(
-            "a", "b", "dom_ab", "dom_ba", "mit_ab", "mit_ba", "complementarity", "interdependence")
+        (a, b, dom_ab, dom_ba, mit_ab, mit_ba, complementarity, interdependence,
+         shares_enemy) = c.live_columns("a", "b", "dom_ab", "dom_ba", "mit_ab", "mit_ba",
+                                        "complementarity", "interdependence", "shares_enemy")
         if p.enable_structural_change:
-            shares_enemy, = c.live_columns("shares_enemy")
             structural_change.mitigate(a, b, dom_ab, dom_ba, mit_ab, mit_ba, interdependence,
                                        shares_enemy, enemy, s.openness, s.trust, s.resources,
                                        p.mitigation_rate, p.mitigation_cost)
@@ -258,16 +258,21 @@ class AllianceModel(mesa.Model):
         p, s = self.params, self.state
         c = s.contracts
         a, b = contracts.met_pairs(i, j, s.n)
-        fresh = c.lookup(a, b) < 0
+        mutual = contracts.mutual_trust(s.trust, a, b)
+        # Pairs below the threshold even at the enemy's full relief cannot sign: skip them
+        # before the lookups and the terms.
+        fresh = mutual >= p.contract_threshold - common_enemy.threshold_relief(
+            p.enemy_effect, enemy, 1.0)
+        fresh[fresh] = c.lookup(a[fresh], b[fresh]) < 0
         if len(lapsed):
-            fresh &= contracts.not_in(a * s.n + b, lapsed)
-        a, b = a[fresh], b[fresh]
+            fresh[fresh] = contracts.not_in(a[fresh] * s.n + b[fresh], lapsed)
+        a, b, mutual = a[fresh], b[fresh], mutual[fresh]
         if len(a) == 0:
             return
         terms = contracts.pair_terms(a, b, s.sides, s.salience, self._economic_axes,
                                      p.enemy_axis, self._nature_axis)
         relief = common_enemy.threshold_relief(p.enemy_effect, enemy, terms["shares_enemy"])
-        signs = contracts.mutual_trust(s.trust, a, b) >= p.contract_threshold - relief
+        signs = mutual >= p.contract_threshold - relief
         if np.any(signs):
             c.add(a=a[signs], b=b[signs], start=t, due=t + p.contract_term, first_renewal=-1,
                   qualified=-1,
@@ -300,8 +305,7 @@ class AllianceModel(mesa.Model):
     def update_alliances(self) -> None:
         """Alliances and stable alliances after this step's contract changes."""
         p = self.params
-        self.alliances.update(self.state, p.stable_alliance_min_size, p.stable_alliance_min_share,
-                              p.stable_alliance_min_renewals)
+        self.alliances.update(self.state, p.stable_alliance_min_size, p.stable_alliance_min_share)
 
     # -- recording ---------------------------------------------------------------------
     def count(self, mediated, outcome) -> None:

@@ -59,20 +59,22 @@ def propensity(openness_i, openness_j, mean_trust, domination, similarity, press
     return eta
 
 
+@kernel
+def _logistic(x: float) -> float:
+    """scipy's ``expit``, written out so that the kernels calling it compile into one pass."""
+    return 1.0 / (1.0 + np.exp(-x))
+
+
 @ufunc("float64(float64, float64)")
-def _expit(x, shift):
-    """The logistic function of x + shift, written out so that it compiles into one pass."""
-    return 1.0 / (1.0 + np.exp(-(x + shift)))
-
-
 def virtuous_probability(eta, virtuous_base):
     """P(virtuous) = expit(virtuous_base + eta) (ordered logit, upper category)."""
-    return _expit(eta, virtuous_base)
+    return _logistic(virtuous_base + eta)
 
 
+@ufunc("float64(float64, float64)")
 def hostile_probability(eta, hostility_base):
     """P(hostile) = expit(hostility_base - eta) (ordered logit, lower category)."""
-    return _expit(-np.asarray(eta, dtype=np.float64), hostility_base)
+    return _logistic(hostility_base - eta)
 
 
 @ufunc("int64(float64, float64, float64, float64)")
@@ -84,9 +86,9 @@ def classify(eta, virtuous_base, hostility_base, u_outcome):
     (logit(u) + eta against the two cutpoints), so any encounter, mediated or not, can end
     any of the three ways; the context and mediation only move the odds (McCullagh 1980).
     """
-    if u_outcome < 1.0 / (1.0 + np.exp(-(hostility_base - eta))):
+    if u_outcome < _logistic(hostility_base - eta):
         return HOSTILE
-    if u_outcome >= 1.0 - 1.0 / (1.0 + np.exp(-(virtuous_base + eta))):
+    if u_outcome >= 1.0 - _logistic(virtuous_base + eta):
         return VIRTUOUS
     return NEUTRAL
 
