@@ -40,6 +40,13 @@ EXPLANATIONS: dict[str, Explanation] = {
         "A hostile encounter moves trust further down than a virtuous one moves it up.",
         "Vicious interaction escalates distrust faster than virtuous interaction builds relations.",
         "7.4"),
+    "enable_wariness": Explanation(
+        "Bad meetings leave groups wary",
+        "Every hostile encounter leaves a group a little warier of all outsiders; while it is "
+        "wary, good meetings can raise its trust only so far. Wariness fades slowly.",
+        "Vicious interaction does not only hurt the pair that met: distrust spreads and makes "
+        "later virtuous interaction harder.",
+        "7.4"),
     "enable_secondary_transfer": Explanation(
         "Experience spreads to categories",
         "Meeting one group changes how a group sees everyone who shares that group's categories, "

@@ -23,7 +23,7 @@ step 88 (60 + 40 ln 2 = 87.7), leaving 212 steps of follow-up. Contract and rene
 are both 0.5. This regime was fixed before the first full runs, under the first rules (default
 thresholds then 0.4 and 0.2), so that alliances depended on the enemy: in that pilot (3 runs
 per arm) about 0.3 alliances per run were alive at step 88 without an enemy against 2.3 with a
-constant one. It is kept unchanged under the present rules (defaults 0.75 and 0.55), so that the
+constant one. It is kept unchanged under the present rules (defaults 0.7 and 0.55), so that the
 rerun is the same design; both arms share it.
 
 Outcome. The ``measure`` reconstructs every run's alliances (``model.analysis.persistence``,

@@ -1,6 +1,6 @@
 """Experiment 8: which parameters matter? A Morris screen of every numeric parameter.
 
-Hypothesis: only a few of the 63 numeric model parameters (fewer than ten) move the probability
+Hypothesis: only a few of the 65 numeric model parameters (fewer than ten) move the probability
 of a stable alliance and the median alliance lifetime by more than the noise of an inert dummy
 parameter, and movements' mediation is among them for the probability.
 
@@ -10,8 +10,8 @@ whether the model still agrees when every other parameter varies at the same tim
 many of its mechanisms actually move the headline outcomes.
 
 Design: SALib's Morris sampler (Morris 1991; Campolongo, Cariboni and Saltelli 2007), 20
-trajectories of 65 points over 64 ranges (63 parameters and one inert dummy), 4 levels, one run
-per point: 1,300 runs of 30 groups for 200 steps. The outcomes are whether a stable alliance
+trajectories of 67 points over 66 ranges (65 parameters and one inert dummy), 4 levels, one run
+per point: 1,340 runs of 30 groups for 200 steps. The outcomes are whether a stable alliance
 formed (0/1) and the log of the Kaplan-Meier median alliance lifetime, capped at the run length
 (``log(1 + min(median, steps))``; a run without any alliance scores 0, an unreached median the
 cap). Elementary effects are in outcome units per full range of the parameter, so mu* compares
@@ -92,7 +92,7 @@ QUICK_VARIED = ("mediation_capacity", "n_movements", "instigation", "trust_gain"
                 "contract_threshold", "domination_bias", "contact_bias", DUMMY)
 SPARSE = 10  # "few": fewer than this many influential parameters
 
-HYPOTHESIS = ("Only a few (fewer than ten) of the 63 numeric parameters move the probability of "
+HYPOTHESIS = ("Only a few (fewer than ten) of the 65 numeric parameters move the probability of "
               "a stable alliance and the median alliance lifetime by more than the noise of an "
               "inert dummy parameter, and movements' mediation is among them for the "
               "probability.")

@@ -66,7 +66,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "contact_bias": (0.0, 0.4),
     "contact_memory": (1, 7),
     # outcomes of encounters: log-odds intercepts default +/- 1.25, weights 0 to twice default
-    "virtuous_base": (0.0, 2.5),
+    "virtuous_base": (0.08, 2.58),
     "hostility_base": (-5.4, -2.9),
     "openness_weight": (0.0, 6.0),
     "trust_weight": (0.0, 2.0),
@@ -79,6 +79,8 @@ RANGES: dict[str, tuple[float, float]] = {
     # trust
     "trust_gain": (0.0, 0.2),
     "negativity_bias": (1.0, 3.0),
+    "wariness_gain": (0.0, 0.025),
+    "wariness_heal": (0.0, 0.02),
     "secondary_transfer": (0.0, 1.0),
     # internal power
     "opening_rate": (0.0, 0.02),
@@ -86,7 +88,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "backlash_rate": (0.0, 0.04),
     "entrenchment_rate": (0.0, 0.04),
     # contracts: trust thresholds default +/- 0.2, term from a quarter to 1.75 times default
-    "contract_threshold": (0.55, 0.95),
+    "contract_threshold": (0.5, 0.9),
     "renewal_threshold": (0.35, 0.75),
     "contract_term": (5, 35),
     "lapse_cost": (0.0, 0.2),

@@ -358,10 +358,11 @@ class Oracle:
         return NEUTRAL, t_ij, t_ji
 
     # 4. trust and attitudes ----------------------------------------------------------
-    def trust_change(self, t: float, outcome: int) -> float:
+    def trust_change(self, t: float, outcome: int, wariness: float) -> float:
         p = self.params
         if outcome == VIRTUOUS:
-            return p.trust_gain * (1.0 - t)
+            ceiling = 1.0 - wariness if p.enable_wariness else 1.0
+            return p.trust_gain * max(0.0, ceiling - t)
         if outcome == HOSTILE:
             ratio = p.negativity_bias if p.enable_negativity_bias else 1.0
             return -min(1.0, ratio * p.trust_gain) * (1.0 + t)
@@ -377,7 +378,8 @@ class Oracle:
                   for (i, j), (o, t_ij, t_ji) in zip(pairs, judged)]
         deltas = []
         for (i, j), (outcome, t_ij, t_ji) in zip(pairs, judged):
-            deltas.append((self.trust_change(t_ij, outcome), self.trust_change(t_ji, outcome)))
+            deltas.append((self.trust_change(t_ij, outcome, float(s.wariness[i])),
+                           self.trust_change(t_ji, outcome, float(s.wariness[j]))))
         for (i, j), (_, t_ij, _) in zip(pairs, judged):
             trust[i, j] = t_ij
         for (i, j), (_, _, t_ji) in zip(pairs, judged):
@@ -393,6 +395,15 @@ class Oracle:
         for i, j in pairs:
             trust[i, j] = _clip(float(trust[i, j]), -1.0, 1.0)
             trust[j, i] = _clip(float(trust[j, i]), -1.0, 1.0)
+        if p.enable_wariness:
+            # Each hostile encounter moves both groups wariness_gain toward 1; all fade.
+            w = s.wariness
+            for (i, j), (outcome, _, _) in zip(pairs, judged):
+                if outcome == HOSTILE:
+                    w[i] = float(w[i]) + p.wariness_gain * (1.0 - float(w[i]))
+                    w[j] = float(w[j]) + p.wariness_gain * (1.0 - float(w[j]))
+            for g in range(s.n):
+                w[g] = (1.0 - p.wariness_heal) * float(w[g])
         if not p.enable_secondary_transfer:
             return
         att = s.attitudes

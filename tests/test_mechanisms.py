@@ -24,16 +24,40 @@ RATES = (P.opening_rate, P.rally_rate, P.backlash_rate)
 
 def test_hostile_contact_moves_trust_further_than_virtuous_contact():
     t = np.array([0.0, 0.0])
-    d = trust.trust_changes(t, np.array([outcomes.VIRTUOUS, outcomes.HOSTILE]), 0.1, 2.5)
+    d = trust.trust_changes(t, np.array([outcomes.VIRTUOUS, outcomes.HOSTILE]), 0.1, 2.5, 1.0)
     assert d[0] == pytest.approx(0.1) and d[1] == pytest.approx(-0.25)
-    flat = trust.trust_changes(t, np.array([outcomes.VIRTUOUS, outcomes.HOSTILE]), 0.1, 1.0)
+    flat = trust.trust_changes(t, np.array([outcomes.VIRTUOUS, outcomes.HOSTILE]), 0.1, 1.0, 1.0)
     assert flat[0] == -flat[1]
 
 
 def test_trust_changes_keep_trust_in_bounds_and_neutral_changes_nothing():
     t = np.array([0.95, -0.95, 0.3])
-    d = trust.trust_changes(t, np.array([outcomes.VIRTUOUS, outcomes.HOSTILE, outcomes.NEUTRAL]), 0.9, 10.0)
+    d = trust.trust_changes(t, np.array([outcomes.VIRTUOUS, outcomes.HOSTILE, outcomes.NEUTRAL]), 0.9, 10.0, 1.0)
     assert np.all(np.abs(t + d) <= 1.0) and d[2] == 0.0
+
+
+def test_wariness_caps_what_virtuous_contact_builds_but_never_lowers_trust():
+    t = np.array([0.0, 0.5, 0.5])
+    v = np.full(3, outcomes.VIRTUOUS)
+    d = trust.trust_changes(t, v, 0.1, 2.0, np.array([0.6, 0.6, 1.0]))
+    assert d[0] == pytest.approx(0.06) and d[1] == pytest.approx(0.01) and d[2] == pytest.approx(0.05)
+    assert trust.trust_changes(np.array([0.7]), v[:1], 0.1, 2.0, 0.6)[0] == 0.0
+    # a hostile encounter's loss does not depend on wariness
+    h = np.array([outcomes.HOSTILE])
+    assert (trust.trust_changes(np.array([0.5]), h, 0.1, 2.0, 0.3)[0]
+            == trust.trust_changes(np.array([0.5]), h, 0.1, 2.0, 1.0)[0])
+
+
+def test_hostile_encounters_make_both_groups_wary_and_wariness_fades():
+    w = np.array([0.0, 0.5, 0.0, 0.2])
+    i, j = np.array([0, 0, 2]), np.array([1, 1, 3])
+    out = np.array([outcomes.HOSTILE, outcomes.HOSTILE, outcomes.VIRTUOUS])
+    after = trust.wariness_after(w, i, j, out, 0.1, 0.0)
+    assert after[0] == pytest.approx(0.19) and after[1] == pytest.approx(0.595)
+    assert after[2] == 0.0 and after[3] == 0.2  # virtuous contact neither adds nor heals
+    assert w[0] == 0.0  # the input is not changed
+    healed = trust.wariness_after(w, i[:0], j[:0], out[:0], 0.1, 0.25)
+    assert healed.tolist() == [0.0, 0.375, 0.0, 0.15000000000000002]
 
 
 def test_synchronous_trust_update_sums_changes_from_the_start_of_step_value():

@@ -25,7 +25,7 @@ def test_defaults_are_valid_and_complete():
 
 
 def test_every_mechanism_has_a_switch():
-    expected = {"encounter_bias", "mediation", "negativity_bias", "secondary_transfer",
+    expected = {"encounter_bias", "mediation", "negativity_bias", "wariness", "secondary_transfer",
                 "internal_impacts", "backlash", "entrenchment", "contracts",
                 "structural_change", "lip_service", "economic_articulation", "common_enemy",
                 "commons", "instigation", "movement_dynamics"}

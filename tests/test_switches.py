@@ -33,6 +33,7 @@ def _same(m1, m2):
     ("encounter_bias", dict(domination_bias=0.0, contact_bias=0.0, size_activity=0.0)),
     ("mediation", dict(mediation_reach=0.0)),
     ("negativity_bias", dict(negativity_bias=1.0)),
+    ("wariness", dict(wariness_gain=0.0)),
     ("secondary_transfer", dict(secondary_transfer=0.0)),
     ("internal_impacts", dict(opening_rate=0.0, rally_rate=0.0)),
     ("backlash", dict(backlash_rate=0.0)),
@@ -62,6 +63,18 @@ def test_mediation_off_no_encounter_is_mediated_yet_encounters_can_be_virtuous()
     decide the study's question)."""
     df = _run(enable_mediation=False).datacollector.get_model_vars_dataframe()
     assert df["mediated_per_step"].sum() == 0 and df["virtuous_per_step"].sum() > 0
+
+
+def test_wariness_off_no_group_is_ever_wary_and_on_hostility_leaves_wariness():
+    off = _run(enable_wariness=False)
+    assert not off.state.wariness.any()
+    on = _run()
+    assert on.datacollector.get_model_vars_dataframe()["hostile_per_step"].sum() > 0
+    assert on.state.wariness.max() > 0
+
+
+def test_wariness_lowers_mean_trust():
+    assert _total("mean_trust") < _total("mean_trust", enable_wariness=False)
 
 
 def test_secondary_transfer_off_attitudes_never_change():

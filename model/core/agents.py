@@ -47,6 +47,12 @@ class Group(mesa.Agent):
         return float(self.model.state.openness[self.index])
 
     @property
+    def wariness(self) -> float:
+        """How wary hostile encounters have left the group, in [0, 1]: virtuous contact builds
+        its trust only up to 1 - wariness."""
+        return float(self.model.state.wariness[self.index])
+
+    @property
     def alliance(self) -> int:
         """Label of the alliance the group belongs to, -1 when it is in none."""
         return int(self.model.state.alliance[self.index])

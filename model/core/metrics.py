@@ -22,7 +22,7 @@ COUNTERS = ("encounters", "mediated", "virtuous", "hostile", "neutral",
 METRICS = (
     "n_alliances", "share_allied", "largest_alliance_share", "n_stable_alliances",
     "largest_stable_alliance_share", "mean_trust", "hostility", "polarisation",
-    "mean_openness", "structural_inequality", "active_contracts", "charter_coverage",
+    "mean_openness", "mean_wariness", "structural_inequality", "active_contracts", "charter_coverage",
     "commons", "enemy_salience", "tie_density", "mean_resources",
 ) + tuple(f"{c}_per_step" for c in COUNTERS)
 
@@ -81,6 +81,7 @@ def compute_metrics(state: State, counts: dict, steps: int, codes: np.ndarray | 
         "hostility": hostility,
         "polarisation": polarisation,
         "mean_openness": float(state.openness.sum()) / state.n,  # np.mean, less overhead
+        "mean_wariness": float(state.wariness.sum()) / state.n,
         "structural_inequality": structural_inequality(state, base_domination),
         "active_contracts": int(len(a)),
         "charter_coverage": charter_coverage(codes, state.k, a, b),

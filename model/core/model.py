@@ -181,10 +181,16 @@ class AllianceModel(mesa.Model):
         trust in j and of j's in i (before clipping)."""
         p, s = self.params, self.state
         ratio = p.negativity_bias if p.enable_negativity_bias else 1.0
+        wary = p.enable_wariness
         t_ij, t_ji = trust.learned(t_ij, first), trust.learned(t_ji, first)
-        d_ij = trust.trust_changes(t_ij, outcome, p.trust_gain, ratio)
-        d_ji = trust.trust_changes(t_ji, outcome, p.trust_gain, ratio)
+        d_ij = trust.trust_changes(t_ij, outcome, p.trust_gain, ratio,
+                                   1.0 - s.wariness[i] if wary else 1.0)
+        d_ji = trust.trust_changes(t_ji, outcome, p.trust_gain, ratio,
+                                   1.0 - s.wariness[j] if wary else 1.0)
         trust.apply_trust(s.trust, s.met, i, j, t_ij, t_ji, d_ij, d_ji)
+        if wary:
+            s.wariness = trust.wariness_after(s.wariness, i, j, outcome, p.wariness_gain,
+                                              p.wariness_heal)
         if p.enable_secondary_transfer:
             both_i, both_j = np.concatenate([i, j]), np.concatenate([j, i])
             trust.transfer_to_attitudes(s.attitudes, s.categories, both_i, both_j,

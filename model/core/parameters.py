@@ -153,7 +153,7 @@ SCHEMA: tuple[Param, ...] = (
     _p("contact_bias", float, 0.3, 0.0, 1.0, "share of encounters drawn among recent contacts", "encounters"),
     _p("contact_memory", int, 4, 1, 32, "number of recent partners a group remembers as contacts", "encounters"),
     # outcomes of encounters
-    _p("virtuous_base", float, 1.25, -10.0, 10.0, "log-odds of a virtuous outcome at neutral context (ordered logit: minus the upper cutpoint)", "outcomes"),
+    _p("virtuous_base", float, 1.33, -10.0, 10.0, "log-odds of a virtuous outcome at neutral context (ordered logit: minus the upper cutpoint)", "outcomes"),
     _p("hostility_base", float, -4.15, -10.0, 10.0, "log-odds of a hostile outcome at neutral context (the lower cutpoint)", "outcomes"),
     _p("openness_weight", float, 3.0, 0.0, 20.0, "effect of the pair's openness on the encounter's propensity toward virtuous", "outcomes"),
     _p("trust_weight", float, 1.0, 0.0, 20.0, "effect of mutual trust (or, before a first meeting, expectation) on the propensity toward virtuous", "outcomes"),
@@ -166,6 +166,8 @@ SCHEMA: tuple[Param, ...] = (
     # trust
     _p("trust_gain", float, 0.1, 0.0, 1.0, "fraction of the way to full trust moved by one virtuous encounter", "trust"),
     _p("negativity_bias", float, 2.0, 1.0, 10.0, "how much further a hostile encounter moves trust than a virtuous one", "trust"),
+    _p("wariness_gain", float, 0.0125, 0.0, 1.0, "fraction of the way to full wariness a group moves per hostile encounter; a wary group's trust rises by virtuous contact only up to 1 - wariness", "trust"),
+    _p("wariness_heal", float, 0.01, 0.0, 1.0, "per-step share of a group's wariness that fades", "trust"),
     _p("secondary_transfer", float, 0.3, 0.0, 1.0, "share of a trust change that spills over to attitudes toward the partner's categories", "trust"),
     # internal power
     _p("opening_rate", float, 0.01, 0.0, 1.0, "shift of power toward the open faction per virtuous encounter", "internal power"),
@@ -173,7 +175,7 @@ SCHEMA: tuple[Param, ...] = (
     _p("backlash_rate", float, 0.02, 0.0, 1.0, "defensive backlash of a hardliner-led group per neutral first meeting", "internal power"),
     _p("entrenchment_rate", float, 0.02, 0.0, 1.0, "per-step relaxation of openness toward the group's baseline", "internal power"),
     # contracts
-    _p("contract_threshold", float, 0.75, -1.0, 1.0, "mutual trust needed to sign a contract", "contracts"),
+    _p("contract_threshold", float, 0.7, -1.0, 1.0, "mutual trust needed to sign a contract", "contracts"),
     _p("renewal_threshold", float, 0.55, -1.0, 1.0, "mutual trust needed to renew a contract at the end of its term", "contracts"),
     _p("contract_term", int, 20, 1, 10_000, "steps between a contract's punctuation points", "contracts"),
     _p("lapse_cost", float, 0.1, 0.0, 1.0, "fraction of the way to full distrust moved when a contract lapses", "contracts"),
@@ -214,6 +216,7 @@ SCHEMA: tuple[Param, ...] = (
     _switch("encounter_bias", "draw encounters along domination ties and recent contacts, and let larger groups start more of them"),
     _switch("mediation", "movements mediate encounters"),
     _switch("negativity_bias", "hostile contact moves trust further than virtuous contact"),
+    _switch("wariness", "hostile contact leaves a group wary, and virtuous contact builds its trust only up to 1 - wariness"),
     _switch("secondary_transfer", "contact with a group spills over to attitudes toward its categories"),
     _switch("internal_impacts", "virtuous contact opens groups, hostile contact rallies hardliners"),
     _switch("backlash", "a neutral first meeting provokes a defensive backlash in hardliner-led groups"),

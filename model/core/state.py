@@ -27,6 +27,7 @@ class State:
     resources: np.ndarray      # (N,)
     openness: np.ndarray       # (N,) share of power held by the open faction
     openness_base: np.ndarray  # (N,) the baseline openness relaxes toward
+    wariness: np.ndarray       # (N,) wariness left by hostile contact, [0, 1]
     trust: np.ndarray          # (N, N) trust of row in column, [-1, 1]; meaningful where met
     met: np.ndarray            # (N, N) bool, pair has met at least once
     attitudes: np.ndarray      # (N, C) attitude of each group toward each category, [-1, 1]

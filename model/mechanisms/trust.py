@@ -4,9 +4,12 @@ A group trusts a group it has met as far as their encounters taught it, and expe
 group it never met what its attitudes toward that group's categories suggest. Virtuous
 contact raises trust and hostile contact lowers it, with a negativity bias: negative
 contact moves attitudes further than positive contact (Barlow et al. 2012; Graf, Paolini
-and Rubin 2014), default ratio 2.0. Contact with one group spills over to its categories
-(secondary transfer, Pettigrew 2009), which shapes what a group expects of groups it has
-never met.
+and Rubin 2014), default ratio 2.0. Hostile contact also leaves a group wary of outsiders in
+general, which caps the trust later virtuous contact can build with anyone: trust is lost
+faster than it is built (Slovic 1993), and negative contact makes the outgroup category salient
+so that its effect generalises (Paolini, Harwood and Rubin 2010). Contact with one group spills
+over to its categories (secondary transfer, Pettigrew 2009), which shapes what a group expects
+of groups it has never met.
 """
 
 from __future__ import annotations
@@ -80,19 +83,40 @@ def learned(trust, first):
     return 0.0 if first else trust
 
 
-@ufunc("float64(float64, int64, float64, float64)")
-def trust_changes(trust, outcome, trust_gain, negativity_bias):
-    """Change of trust per encounter: a share of the distance to +1 or -1.
+@ufunc("float64(float64, int64, float64, float64, float64)")
+def trust_changes(trust, outcome, trust_gain, negativity_bias, ceiling):
+    """Change of trust per encounter: a share of the distance to a bound.
 
-    A virtuous encounter moves trust ``trust_gain`` of the way to +1; a hostile one
+    A virtuous encounter moves trust ``trust_gain`` of the way up to ``ceiling`` (1 - the
+    group's wariness; 1 without wariness) and never lowers it; a hostile one
     ``min(1, negativity_bias * trust_gain)`` of the way to -1 (without the bias, the step
     passes a ratio of 1). Bounded steps keep trust in [-1, 1].
     """
     if outcome == VIRTUOUS:
-        return trust_gain * (1.0 - trust)
+        return trust_gain * max(0.0, ceiling - trust)
     if outcome == HOSTILE:
         return -min(1.0, negativity_bias * trust_gain) * (1.0 + trust)
     return 0.0
+
+
+@kernel
+def wariness_after(wariness: np.ndarray, i: np.ndarray, j: np.ndarray, outcome: np.ndarray,
+                   wariness_gain: float, wariness_heal: float) -> np.ndarray:
+    """A step's wariness: each hostile encounter moves both parties ``wariness_gain`` of the
+    way to full wariness, in encounter order; then every group's wariness fades by
+    ``wariness_heal``.
+
+    Wariness is the group's, not the pair's: it is what generalises from bad encounters to
+    outsiders in general, so that one hostile meeting weighs on trust built with others.
+    """
+    w = wariness.copy()
+    for x in range(len(i)):
+        if outcome[x] == HOSTILE:
+            w[i[x]] += wariness_gain * (1.0 - w[i[x]])
+            w[j[x]] += wariness_gain * (1.0 - w[j[x]])
+    for g in range(len(w)):
+        w[g] = (1.0 - wariness_heal) * w[g]
+    return w
 
 
 @kernel
