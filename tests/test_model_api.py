@@ -35,6 +35,8 @@ def test_agents_are_views_of_the_state_arrays():
     model.state.openness[5] = 0.77
     assert g.openness == 0.77
     assert g.size == model.state.sizes[5]
+    model.state.wariness[5] = 0.25
+    assert g.wariness == 0.25
     assert set(g.identity) == set(model.state.axis_names)
     model.run(30)
     for grp in model.groups:
