@@ -24,7 +24,7 @@ test: $(STAMP)
 	@test -x /usr/bin/chromium || { \
 	  echo "chromium is missing (the dashboard's browser tests need it); installing it with apt-get"; \
 	  apt-get update -qq && apt-get install -y -qq chromium; }
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=15
 
 # Every experiment at full scale (see results/README.md for the time each takes), or tiny.
 reproduce: $(STAMP)
