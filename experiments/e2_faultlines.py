@@ -66,7 +66,7 @@ def measure(model) -> dict:
     attributes = sides
     if s.traits is not None and np.size(s.traits):
         attributes = np.concatenate([sides, np.asarray(s.traits, dtype=float)], axis=1)
-    fau = thatcher_fau(attributes).value
+    fau = thatcher_fau(attributes, metric="matching").value
     return {"fau": float(fau), "contract_bridging": contract_bridging(sides, s.contracts.a[
         : s.contracts.size], s.contracts.b[: s.contracts.size])}
 

@@ -149,7 +149,7 @@ def test_exact_asw_is_the_maximum_over_all_partitions_of_the_rows():
             continue
         d = F.pairwise_distances(x, x, "matching")
         best = max(brute_silhouettes(d, lab).mean() for lab in set_partitions(len(x), 4))
-        res = F.average_silhouette_width(x, k_max=4)
+        res = F.average_silhouette_width(x, metric="matching", k_max=4)
         assert res.exact and res.value == pytest.approx(best, abs=1e-12)
 
 
@@ -160,8 +160,8 @@ def test_heuristic_asw_reaches_the_exact_maximum_on_small_populations():
         x = rng.integers(0, int(rng.integers(2, 4)), (int(rng.integers(8, 30)), int(rng.integers(2, 5))))
         if not 5 <= len(np.unique(x, axis=0)) <= 8:
             continue
-        exact = F.average_silhouette_width(x)
-        heuristic = F.average_silhouette_width(x, exact_max=0)
+        exact = F.average_silhouette_width(x, metric="matching")
+        heuristic = F.average_silhouette_width(x, metric="matching", exact_max=0)
         assert exact.exact and not heuristic.exact
         assert heuristic.value <= exact.value + 1e-12
         gaps.append(exact.value - heuristic.value)
@@ -170,7 +170,7 @@ def test_heuristic_asw_reaches_the_exact_maximum_on_small_populations():
 
 def test_perfectly_aligned_axes_give_asw_and_fau_one_and_recover_the_master_split():
     x = aligned_identities(np.random.default_rng(7), 300, 7, 1.0)
-    for res in (F.average_silhouette_width(x), F.thatcher_fau(x)):
+    for res in (F.average_silhouette_width(x, metric="matching"), F.thatcher_fau(x, metric="matching")):
         assert res.value == pytest.approx(1.0)
         assert res.n_subgroups == 2
         assert np.array_equal(res.labels, F._canonical(x[:, 0].astype(int)))
@@ -178,8 +178,8 @@ def test_perfectly_aligned_axes_give_asw_and_fau_one_and_recover_the_master_spli
 
 def test_independent_axes_give_low_faultline_strength():
     x = aligned_identities(np.random.default_rng(8), 500, 7, 0.0)
-    assert F.average_silhouette_width(x).value < 0.35
-    assert F.thatcher_fau(x).value < 0.25
+    assert F.average_silhouette_width(x, metric="matching").value < 0.35
+    assert F.thatcher_fau(x, metric="matching").value < 0.25
 
 
 def test_faultline_strength_rises_with_alignment_on_average():
@@ -188,8 +188,8 @@ def test_faultline_strength_rises_with_alignment_on_average():
     for seed in range(4):
         for a, alignment in enumerate(alignments):
             x = aligned_identities(np.random.default_rng(100 + seed), 80, 5, alignment)
-            asw[a] += F.average_silhouette_width(x).value / 4
-            fau[a] += F.thatcher_fau(x).value / 4
+            asw[a] += F.average_silhouette_width(x, metric="matching").value / 4
+            fau[a] += F.thatcher_fau(x, metric="matching").value / 4
     assert np.all(np.diff(asw) > 0), asw
     assert np.all(np.diff(fau) > 0), fau
 
@@ -205,15 +205,15 @@ def test_separated_numeric_clusters_are_found_with_euclidean_distances():
 @pytest.mark.parametrize("measure", [F.average_silhouette_width, F.thatcher_fau])
 def test_edge_cases_are_zero_with_one_subgroup(measure):
     for x in (np.zeros((0, 3)), np.array([[0, 1]]), np.array([[0, 1], [1, 0]]), np.ones((50, 4))):
-        res = measure(x)
+        res = measure(x, metric="matching")
         assert res.value == 0.0 and res.n_subgroups == 1 and len(res.labels) == len(x)
 
 
 def test_one_binary_attribute_is_a_perfect_faultline():
     x = np.array([0, 0, 0, 1, 1])
-    assert F.average_silhouette_width(x).value == pytest.approx(1.0)
-    assert F.thatcher_fau(x).value == pytest.approx(1.0)
-    assert F.average_silhouette_width(np.array([0, 0, 0, 0, 1])).value == pytest.approx(0.8)
+    assert F.average_silhouette_width(x, metric="matching").value == pytest.approx(1.0)
+    assert F.thatcher_fau(x, metric="matching").value == pytest.approx(1.0)
+    assert F.average_silhouette_width(np.array([0, 0, 0, 0, 1]), metric="matching").value == pytest.approx(0.8)
 
 
 def test_faultline_strength_of_sides_and_traits():
@@ -227,19 +227,19 @@ def test_faultline_strength_of_sides_and_traits():
 def test_large_populations_with_many_profiles_are_subsampled_reproducibly():
     rng = np.random.default_rng(11)
     x = np.concatenate([aligned_identities(rng, 2000, 4, 0.8), rng.integers(0, 6, (2000, 3))], axis=1)
-    a = F.average_silhouette_width(x, max_unique=80, rng=np.random.default_rng(1))
-    b = F.average_silhouette_width(x, max_unique=80, rng=np.random.default_rng(1))
+    a = F.average_silhouette_width(x, metric="matching", max_unique=80, rng=np.random.default_rng(1))
+    b = F.average_silhouette_width(x, metric="matching", max_unique=80, rng=np.random.default_rng(1))
     assert a.value == b.value and np.array_equal(a.labels, b.labels)
     assert a.n_used == 80 and not a.exact and len(a.labels) == 2000
-    other = F.average_silhouette_width(x, max_unique=80, rng=np.random.default_rng(2))
+    other = F.average_silhouette_width(x, metric="matching", max_unique=80, rng=np.random.default_rng(2))
     assert abs(other.value - a.value) < 0.1
 
 
 def test_ten_thousand_groups_on_seven_axes_take_seconds():
     x = aligned_identities(np.random.default_rng(12), 10_000, 7, 0.5)
     start = time.perf_counter()
-    res = F.average_silhouette_width(x)
-    fau = F.thatcher_fau(x)
+    res = F.average_silhouette_width(x, metric="matching")
+    fau = F.thatcher_fau(x, metric="matching")
     assert time.perf_counter() - start < 20.0
     assert res.n_used == 10_000 and 0.3 < res.value < 0.6 and 0.2 < fau.value < 0.4
 
@@ -253,12 +253,12 @@ def test_fau_equals_the_definition_over_all_splits_of_the_raw_rows():
         x = rng.integers(0, int(rng.integers(2, 4)), (int(rng.integers(3, 11)), int(rng.integers(1, 4))))
         if len(np.unique(x, axis=0)) < 2:
             continue
-        assert F.thatcher_fau(x).value == pytest.approx(brute_fau(x), abs=1e-12)
+        assert F.thatcher_fau(x, metric="matching").value == pytest.approx(brute_fau(x), abs=1e-12)
 
 
 def test_fau_equals_thatcher_on_zero_one_coded_binary_attributes():
     x = aligned_identities(np.random.default_rng(14), 9, 3, 0.5)
-    res = F.thatcher_fau(x)
+    res = F.thatcher_fau(x, metric="matching")
     side = res.labels == 1
     between = sum(g.sum() * ((x[g].mean(axis=0) - x.mean(axis=0)) ** 2).sum() for g in (side, ~side))
     assert res.value == pytest.approx(between / ((x - x.mean(axis=0)) ** 2).sum(), abs=1e-12)
@@ -271,7 +271,7 @@ def test_heuristic_fau_reaches_the_exact_maximum():
         x = rng.integers(0, int(rng.integers(2, 4)), (int(rng.integers(15, 60)), int(rng.integers(2, 6))))
         if not 12 <= len(np.unique(x, axis=0)) <= 20:
             continue
-        exact, heuristic = F.thatcher_fau(x), F.thatcher_fau(x, exact_max=0)
+        exact, heuristic = F.thatcher_fau(x, metric="matching"), F.thatcher_fau(x, metric="matching", exact_max=0)
         assert exact.exact and not heuristic.exact
         assert heuristic.value == pytest.approx(exact.value, abs=1e-12)
         found += 1
@@ -292,11 +292,11 @@ def test_measures_are_bounded_and_invariant_to_row_order_and_category_labels(row
     relabelled = np.stack([rng.permutation(3)[x[:, f]] for f in range(x.shape[1])], axis=1)
     for measure, low in ((F.average_silhouette_width, -1.0), (F.thatcher_fau, 0.0)):
         exact_regime = measure is F.thatcher_fau or len(np.unique(x, axis=0)) <= 8
-        base = measure(x)
+        base = measure(x, metric="matching")
         assert low <= base.value <= 1.0
-        assert measure(shuffled).value == pytest.approx(base.value, abs=1e-12)
+        assert measure(shuffled, metric="matching").value == pytest.approx(base.value, abs=1e-12)
         if exact_regime:
-            assert measure(relabelled).value == pytest.approx(base.value, abs=1e-12)
+            assert measure(relabelled, metric="matching").value == pytest.approx(base.value, abs=1e-12)
 
 
 @settings(max_examples=20, deadline=None)

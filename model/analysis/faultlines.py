@@ -13,6 +13,13 @@ Populations of groups repeat the same identity profile many times (2**K binary p
 for K axes), so both measures work on the distinct profiles weighted by their
 multiplicity. The weighted formulas are exact for the full population, which is what
 makes n = 10,000 cheap. Subgroups never split identical profiles.
+
+The model passes its category codes with ``metric="matching"`` (:func:`faultline_strength`).
+Data from elsewhere (age in years, gender, ethnicity) comes as a table with declared column
+types and optional attribute weights (``types=``, ``weights=``, ``scale=``; coded in
+``model/analysis/faultline_data.py`` as Meyer and Glenz's R package asw.cluster codes it),
+or, for ASW, as a precomputed distance matrix (``distances=``). Integer-valued columns of
+undeclared type are refused rather than guessed.
 """
 
 from __future__ import annotations
@@ -22,6 +29,8 @@ from functools import lru_cache
 
 import numpy as np
 from scipy.spatial.distance import cdist
+
+from model.analysis.faultline_data import checked_distances, declared_coordinates
 
 _TOL = 1e-12
 
@@ -57,32 +66,50 @@ class FaultlineResult:
 # --------------------------------------------------------------------------- encoding
 
 
-def _as_matrix(attributes) -> np.ndarray:
-    x = np.asarray(attributes, dtype=np.float64)
+METRICS = ("auto", "matching", "euclidean")
+
+
+def _as_matrix(attributes, metric: str) -> np.ndarray:
+    try:
+        x = np.asarray(attributes, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"metric={metric!r} needs numbers in every column ({err}); for text "
+                        f"columns pass a DataFrame with types=... instead") from None
     if x.ndim == 1:
         x = x[:, None]
     if x.ndim != 2:
-        raise ValueError("attributes must be a 1-D or 2-D array (rows = groups)")
+        raise ValueError(f"attributes must be a 1-D or 2-D array (rows = groups), got shape {x.shape}")
     if not np.all(np.isfinite(x)):
-        raise ValueError("attributes must be finite")
+        raise ValueError("attributes must be finite (no NaN or infinite values)")
     return x
 
 
-def _resolve_metric(x: np.ndarray, metric: str) -> str:
+def _rows(attributes, metric: str, types, weights, scale) -> tuple[np.ndarray, str]:
+    """The rows a measure works on and the distance between them ("matching" or "euclidean").
+
+    "auto" reads declared (or unambiguous) column types and weights into asw.cluster's
+    coordinates (:func:`~model.analysis.faultline_data.declared_coordinates`); "matching"
+    takes category codes as they are; "euclidean" z-scores every column.
+    """
+    if metric not in METRICS:
+        raise ValueError(f"metric = {metric!r}; allowed: 'auto' (declared column types), "
+                         f"'matching' (category codes), 'euclidean' (z-scored numbers)")
     if metric == "auto":
-        return "matching" if np.array_equal(x, np.round(x)) else "euclidean"
-    if metric not in ("matching", "euclidean"):
-        raise ValueError("metric must be 'auto', 'matching' or 'euclidean'")
-    return metric
-
-
-def _prepare(x: np.ndarray, metric: str) -> np.ndarray:
-    """Rows on which identity means equal profile: raw categories, or z-scores."""
+        return declared_coordinates(attributes, types, weights, scale), "euclidean"
+    if types is not None or weights is not None or scale is not None:
+        raise ValueError(f"types, weights and scale describe declared columns and need "
+                         f"metric='auto', not metric={metric!r}")
+    x = _as_matrix(attributes, metric)
     if metric == "matching":
-        return x
+        bad = np.flatnonzero(np.any(x != np.round(x), axis=0))
+        if len(bad):
+            raise ValueError(f"metric='matching' compares category codes, but column "
+                             f"{bad[0]} holds non-integer values; declare numeric columns "
+                             f"with types=... and metric='auto'")
+        return x, "matching"
     sd = x.std(axis=0)
     keep = sd > 0
-    return (x[:, keep] - x[:, keep].mean(axis=0)) / sd[keep]
+    return (x[:, keep] - x[:, keep].mean(axis=0)) / sd[keep], "euclidean"
 
 
 def _unique_rows(x: np.ndarray):
@@ -412,7 +439,24 @@ def _trivial(n: int) -> FaultlineResult:
     return FaultlineResult(0.0, np.zeros(n, dtype=np.int64), 1, True, n)
 
 
-def average_silhouette_width(attributes, *, metric: str = "auto", k_max: int = 6,
+def _asw_of_distances(d: np.ndarray, k_max: int, exact_max: int) -> FaultlineResult:
+    """ASW on a checked distance matrix; rows at distance 0 from each other (identical
+    distance rows) are one profile weighted by their number."""
+    n = len(d)
+    if n < 3:
+        return _trivial(n)
+    _, first, inverse, counts = np.unique(d, axis=0, return_index=True, return_inverse=True,
+                                          return_counts=True)
+    if len(first) < 2:
+        return _trivial(n)
+    du = d[np.ix_(first, first)]
+    value, lab, exact = _best_asw(du, counts.astype(np.float64), du * du, k_max, exact_max)
+    labels = _canonical(lab[inverse.reshape(-1)])
+    return FaultlineResult(value, labels, int(labels.max()) + 1, exact, n)
+
+
+def average_silhouette_width(attributes=None, *, types=None, weights=None, scale=None,
+                             distances=None, metric: str = "auto", k_max: int = 6,
                              exact_max: int = 8, max_unique: int = 250,
                              rng: np.random.Generator | None = None) -> FaultlineResult:
     """Faultline strength as the largest average silhouette width (Meyer and Glenz 2013).
@@ -432,9 +476,23 @@ def average_silhouette_width(attributes, *, metric: str = "auto", k_max: int = 6
     best result wins (ties: fewer subgroups). With at most ``exact_max``
     distinct profiles every partition is enumerated instead, so the value is exact.
 
-    Distances are simple matching (share of attributes that differ; Gower nominal) for
-    integer-valued data, so axes and traits weigh equally, and Euclidean on z-scored
-    columns otherwise (asw.cluster's default metric) — see :func:`pairwise_distances`.
+    Distances, four ways (external data must say which; nothing is guessed):
+
+    * ``metric="auto"`` (default): columns of declared ``types`` ("numeric" or
+      "nominal"), optional per-column ``weights`` and numeric ``scale``, distances as in
+      asw.cluster's ``faultlines(method = "asw")``: Euclidean over numeric values times
+      their weight plus ``weight**2`` for every nominal attribute on which two members
+      differ (:func:`~model.analysis.faultline_data.declared_coordinates`). Undeclared
+      columns are read only when unambiguous (text is nominal, non-integer numbers
+      numeric); integer-valued ones raise ``ValueError``. This reproduces asw.cluster's
+      documented example to 4 decimals (tests/data/faultlines_asw_cluster).
+    * ``metric="matching"``: every column holds category codes; simple matching (share
+      of attributes that differ; Gower nominal), so domination axes and traits weigh
+      equally. The model's own measure (:func:`faultline_strength`).
+    * ``metric="euclidean"``: every column numeric and z-scored, Euclidean; the same ASW
+      as ``types`` all numeric with ``scale="sd"``.
+    * ``distances=``: a precomputed (n, n) matrix (square, symmetric, zero diagonal,
+      checked), e.g. Gower distances; no subsampling then.
 
     Scale: rows are collapsed to distinct profiles weighted by multiplicity, which gives
     the exact ASW of the whole population (identical profiles always share a subgroup);
@@ -450,11 +508,20 @@ def average_silhouette_width(attributes, *, metric: str = "auto", k_max: int = 6
 
     Parameters
     ----------
-    attributes : array_like, shape (n,) or (n, p)
-        One row per group: sides on the domination axes (0/1) and trait values
-        (0..q-1), or numeric attributes.
+    attributes : pandas.DataFrame or array_like, shape (n,) or (n, p)
+        One row per member (group): e.g. sides on the domination axes (0/1) and trait
+        values (0..q-1), or age, gender and ethnicity. Omit when ``distances`` is given.
+    types : mapping column -> {"numeric", "nominal"}, or sequence in column order, optional
+        Declared column types (metric "auto" only).
+    weights : mapping column -> float >= 0, or sequence, optional
+        Attribute weights (default 1; metric "auto" only). asw.cluster's example weighs
+        age in years 0.1, so ten years count as much as a different gender.
+    scale : {None, "sd", "range"}
+        Numeric columns divided by nothing (asw.cluster's default), their standard
+        deviation (asw.cluster's ``rescale = "sd"``) or their range (metric "auto" only).
+    distances : array_like, shape (n, n), optional
+        Precomputed distances between the members, instead of ``attributes``.
     metric : {"auto", "matching", "euclidean"}
-        "auto" picks "matching" when every value is an integer.
     k_max : int
         Most subgroups considered (asw.cluster's default is 6).
     exact_max : int
@@ -470,13 +537,18 @@ def average_silhouette_width(attributes, *, metric: str = "auto", k_max: int = 6
         reports for homogeneous teams.
     """
     if k_max < 2:
-        raise ValueError("k_max must be at least 2")
-    x = _as_matrix(attributes)
+        raise ValueError(f"k_max = {k_max!r}; allowed: an integer >= 2")
+    if distances is not None:
+        if attributes is not None or types is not None or weights is not None or scale is not None:
+            raise ValueError("give either attributes (with types, weights, scale) or "
+                             "distances, not both")
+        return _asw_of_distances(checked_distances(distances), k_max, exact_max)
+    if attributes is None:
+        raise TypeError("average_silhouette_width needs attributes or distances=")
+    x, metric = _rows(attributes, metric, types, weights, scale)
     n = len(x)
     if n < 3:
         return _trivial(n)
-    metric = _resolve_metric(x, metric)
-    x = _prepare(x, metric)
     u, inverse, counts = _unique_rows(x)
     if len(u) < 2:
         return _trivial(n)
@@ -573,8 +645,8 @@ def _refine_split(e: np.ndarray, w: np.ndarray, mask: np.ndarray, max_moves: int
     return mask
 
 
-def thatcher_fau(attributes, *, metric: str = "auto", exact_max: int = 20, n_refine: int = 8,
-                 max_linkage: int = 400) -> FaultlineResult:
+def thatcher_fau(attributes, *, types=None, weights=None, scale=None, metric: str = "auto",
+                 exact_max: int = 20, n_refine: int = 8, max_linkage: int = 400) -> FaultlineResult:
     """Faultline strength Fau: share of variation explained by the best two-subgroup split.
 
     Thatcher, S. M. B., Jehn, K. A. and Zanutto, E. (2003) Cracks in diversity research:
@@ -586,10 +658,20 @@ def thatcher_fau(attributes, *, metric: str = "auto", exact_max: int = 20, n_ref
 
     over attributes j, the two subgroups k of split g, and their members i. Fau is 1
     when the split leaves both subgroups internally identical and near 1/K for K
-    independent binary axes. Attributes are coded as in :func:`pairwise_distances`:
-    integer-valued columns one-hot coded and scaled so that every attribute counts
-    equally (a binary axis then counts as its 0/1 column, and relabelling categories
-    changes nothing), other columns z-scored.
+    independent binary axes. Attributes are coded as the ``metric`` of
+    :func:`average_silhouette_width` says:
+
+    * ``metric="auto"`` (default): declared ``types``, ``weights`` and ``scale``, coded as
+      asw.cluster's ``faultlines(method = "thatcher")`` does: numeric values times their
+      weight, nominal attributes one indicator per category times sqrt(2)/2 times the
+      weight (:func:`~model.analysis.faultline_data.declared_coordinates`); integer-valued
+      columns without a declared type raise ``ValueError``. This reproduces asw.cluster's
+      documented example to 4 decimals (tests/data/faultlines_asw_cluster). With weights
+      1, a 0/1 numeric column counts as Thatcher et al.'s 0/1 coding.
+    * ``metric="matching"``: category codes, one-hot coded so that every attribute counts
+      equally (a binary axis then counts as its 0/1 column, and relabelling categories
+      changes nothing); the model's coding (experiment e2).
+    * ``metric="euclidean"``: every column numeric and z-scored.
 
     Search: a between-subgroup sum of squares is maximised by a split that keeps
     identical rows together (it is a 2-means optimum, where every row joins the nearer
@@ -605,7 +687,10 @@ def thatcher_fau(attributes, *, metric: str = "auto", exact_max: int = 20, n_ref
 
     Parameters
     ----------
-    attributes : array_like, shape (n,) or (n, p)
+    attributes : pandas.DataFrame or array_like, shape (n,) or (n, p)
+    types, weights, scale
+        Declared column types, attribute weights and numeric scaling, as in
+        :func:`average_silhouette_width` (metric "auto" only).
     metric : {"auto", "matching", "euclidean"}
     exact_max : int
         Largest number of distinct profiles searched exhaustively.
@@ -619,12 +704,10 @@ def thatcher_fau(attributes, *, metric: str = "auto", exact_max: int = 20, n_ref
     FaultlineResult
         value 0.0 with one subgroup when n < 3 or all rows are identical.
     """
-    x = _as_matrix(attributes)
+    x, metric = _rows(attributes, metric, types, weights, scale)
     n = len(x)
     if n < 3:
         return _trivial(n)
-    metric = _resolve_metric(x, metric)
-    x = _prepare(x, metric)
     u, inverse, counts = _unique_rows(x)
     m = len(u)
     if m < 2:
@@ -694,9 +777,10 @@ def faultline_strength(sides, traits=None, **kwargs) -> float:
     traits : ndarray of int, shape (n, T), optional
         Cultural trait values.
     **kwargs
-        Passed to :func:`average_silhouette_width`.
+        Passed to :func:`average_silhouette_width`, with ``metric="matching"``: sides and
+        traits are category codes.
     """
     x = np.asarray(sides, dtype=np.float64)
     if traits is not None and np.size(traits):
         x = np.concatenate([x, np.asarray(traits, dtype=np.float64)], axis=1)
-    return average_silhouette_width(x, **kwargs).value
+    return average_silhouette_width(x, **{"metric": "matching", **kwargs}).value
