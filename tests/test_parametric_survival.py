@@ -149,6 +149,8 @@ def test_bad_lifetimes_are_refused_clearly(durations, flags, message):
 def test_bad_arguments_are_refused_clearly():
     with pytest.raises(TypeError, match="exactly one"):
         fit_weibull([1, 2, 3])
+    with pytest.raises(TypeError, match="durations must be numbers.*'long'"):
+        fit_weibull([1, "long", 3], event=[1, 1, 0])
     with pytest.raises(ValueError, match="model must be one of"):
         fit_lifetimes("gompertz", [1, 2, 3], event=[1, 1, 1])
     with pytest.raises(ValueError, match="confidence must be between 0 and 1"):

@@ -87,7 +87,10 @@ def lifetimes(durations, event=None, censored=None) -> tuple[np.ndarray, np.ndar
     use: durations that are missing, infinite, zero or negative (the models live on t > 0),
     lengths that differ, and data without a single observed end (no maximum exists)."""
     observed = event_flags(event, censored)
-    values = np.asarray(durations, dtype=float).ravel()
+    try:
+        values = np.asarray(durations, dtype=float).ravel()
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"durations must be numbers (weeks, steps, ...); {error}") from None
     if values.shape != observed.shape:
         raise ValueError(f"durations ({len(values)}) and the event flags ({len(observed)}) "
                          "differ in length")
