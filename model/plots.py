@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.collections import LineCollection
 
+from model.analysis.parametric_survival import fitted_curves
 from model.analysis.polarisation import HOSTILE_TRUST
 from model.analysis.survival import first_crossing, kaplan_meier, step_points
 
@@ -209,3 +210,49 @@ def plot_survival(ax, conditions: dict, confidence: float = 0.95, method: str = 
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, frameon=False, title=f"{confidence:.0%} band", title_fontsize=8)
     return ax
+
+
+def plot_hazard_fit(durations, fits, *, event=None, censored=None, confidence: float = 0.95,
+                    xlabel: str = "alliance lifetime (steps)"):
+    """Kaplan-Meier curve beside the fitted survival curves, and the fitted hazards in a second
+    panel: the left panel shows whether a parametric model follows the data, the right what
+    it says about the risk of ending at each age (the reading of its shape).
+
+    Parameters
+    ----------
+    durations, event, censored
+        The lifetimes, as in :func:`model.analysis.survival.kaplan_meier`.
+    fits : sequence of model.analysis.parametric_survival.ParametricFit
+        Fits of these lifetimes (e.g. ``fit_weibull`` and ``fit_loglogistic``), one line each.
+    confidence : float
+        Level of the Kaplan-Meier band.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two axes: survival (Kaplan-Meier step, band, censoring ticks and one line per fit)
+        and hazard (one line per fit); the legends give each fit's shape interval and AIC.
+    """
+    table = kaplan_meier(durations, event=event, censored=censored, confidence=confidence)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), constrained_layout=True)
+    times, surv, low, high = step_points(table)
+    left.step(times, surv, where="post", color="black", lw=1.5, label="Kaplan-Meier")
+    left.fill_between(times, low, high, step="post", color="black", alpha=0.12, lw=0)
+    cens = table["censored"].to_numpy() > 0
+    left.plot(table["time"].to_numpy()[cens], table["survival"].to_numpy()[cens], "|",
+              color="black", ms=7, mew=1.2)
+    grid = np.linspace(0.0, 1.05 * float(times.max()), 200)
+    for k, fit in enumerate(fits):
+        curves = fitted_curves(fit, grid)
+        label = (f"{fit.model}: shape {fit.shape:.2f} [{fit.shape_low:.2f}, "
+                 f"{fit.shape_high:.2f}], AIC {fit.aic:.1f}")
+        colour = PALETTE[k % len(PALETTE)]
+        left.plot(curves["time"], curves["survival"], color=colour, lw=1.8, label=label)
+        right.plot(curves["time"], curves["hazard"], color=colour, lw=1.8, label=fit.model)
+    left.set(xlabel=xlabel, ylabel="share still alive", ylim=(-0.02, 1.02), xlim=(0, None))
+    right.set(xlabel=xlabel, ylabel="fitted hazard (ends per unit time)", xlim=(0, None))
+    right.set_ylim(bottom=0)
+    for ax in (left, right):
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8, frameon=False)
+    return fig
