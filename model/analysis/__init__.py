@@ -2,8 +2,10 @@
 
 ``components`` (alliances as union-find components of a contract graph), ``polarisation``
 (trust moments, the hostility threshold and the model's one-pass trust summary),
-``persistence`` and ``survival`` (alliance lifetimes, Kaplan-Meier), ``faultlines``
-(faultline strength), ``landscape`` (Axelrod-Bennett landscape theory) and
+``persistence`` and ``survival`` (alliance lifetimes, Kaplan-Meier),
+``parametric_survival`` (Weibull and log-logistic fits with censoring: does the hazard rise
+with age?), ``faultlines`` (faultline strength) with ``faultline_data`` (declared column types
+and weights of data from elsewhere), ``landscape`` (Axelrod-Bennett landscape theory) and
 ``landscape_files`` (its CSV readers). The layer imports only ``model.numerics``, numpy,
 scipy and pandas, never ``model.core`` or ``model.mechanisms``; the figures are in
 ``model.plots`` and the landscape command line in ``model.landscape``.
