@@ -3,9 +3,12 @@
 ``model/landscape.py`` is an edge of the package: it reads the CSV files
 (:mod:`model.analysis.landscape_files`), runs the landscape mathematics
 (:mod:`model.analysis.landscape`: exact minima, local minima with basins, heuristic search,
-Nash stability) and prints a report. Energies are printed as the analysis computes them,
-summed over ordered pairs (each unordered pair counted twice; Axelrod & Bennett 1993,
-footnote 2); the report says so.
+Nash stability) and prints a report. Energies are printed per unordered pair (each pair
+``{i, j}`` counted once, the convention of most papers) unless ``--ordered-pairs`` asks for
+the analysis's own ordered-pair sums (twice as large; Axelrod & Bennett 1993, footnote 2);
+the report's first line says which. Two coalitions are enumerated exactly up to 20 actors
+(with basins), three or four up to :data:`model.analysis.landscape_exact.MAX_EXACT_ACTORS_BY_K`;
+beyond that the search is heuristic and the report says so.
 """
 
 from __future__ import annotations
@@ -25,12 +28,21 @@ from model.analysis.landscape import (
     local_minima_and_basins,
     nash_stability,
 )
+from model.analysis.landscape_exact import MAX_EXACT_ACTORS_BY_K, exact_minima_k
 from model.analysis.landscape_files import read_propensity_csv, read_sizes_csv
 
 
 ENERGY_CONVENTION = ("Energy: summed over ordered pairs i != j, so each unordered pair counts "
                      "twice (Axelrod & Bennett 1993); halve it for the per-pair convention")
-"""The line of the report that says which energy convention its numbers use."""
+"""The first line of the report with ``--ordered-pairs``: the ordered-pair convention."""
+
+PER_PAIR_CONVENTION = ("Energy: per unordered pair, each pair {i, j} counted once (the convention "
+                       "of most papers); --ordered-pairs prints the ordered-pair sum, twice as large "
+                       "(Axelrod & Bennett 1993)")
+"""The first line of the default report: the per-pair convention."""
+
+BASINS_MAX_ACTORS = 20
+"""Largest system for which the two-coalition report also enumerates local minima and basins."""
 
 
 def _coalition_names(count: int) -> list[str]:
@@ -72,54 +84,87 @@ def _describe_stability(report: NashReport, labels: np.ndarray, names: list[str]
     return lines
 
 
-def _report(names: list[str], matrix: np.ndarray, weights: np.ndarray, k: int, top: int,
-            seed: int, sources: list[str]) -> str:
-    """The printed report: search, minima (with basins when exact) and Nash stability."""
-    n = len(names)
-    lines = sources + [f"Actors: {n}; coalitions: at most {k}", ENERGY_CONVENTION]
-    if n <= 20 and k == 2:
-        minima = exact_minima(matrix, weights)
-        local = local_minima_and_basins(matrix, weights)
-        lines.append(
-            f"Search: exact enumeration of all {minima.n_configurations} two-coalition configurations"
-        )
-        lines.append("")
-        count = minima.partitions.shape[0]
-        lines.append(f"Minimum energy: {minima.energy:.6g} ({count} partition{'s' if count != 1 else ''})")
-        for rank, labels in enumerate(minima.partitions[:top], start=1):
-            lines.extend(f"  {rank}. {text}" if position == 0 else f"     {text}"
-                         for position, text in enumerate(_list_partition(labels, names)))
-        if count > top:
-            lines.append(f"  ... {count - top} more tied partitions not shown (--top {top})")
-        lines.append("")
-        lines.append(
-            f"Local minima under single-actor switches: {len(local)} "
-            f"(sorted by energy; basin = configurations whose steepest descent ends there)"
-        )
-        lines.append(f"  {'rank':>4}  {'energy':>12}  {'basin':>8}  {'share':>7}  partition")
-        for rank, item in enumerate(local[:top], start=1):
-            lines.append(
-                f"  {rank:>4}  {item.energy:>12.6g}  {item.basin_size:>8}  "
-                f"{100 * item.basin_fraction:>6.1f}%  {_describe(item.labels, names)}"
-            )
-        if len(local) > top:
-            lines.append(f"  ... {len(local) - top} more not shown (--top {top})")
-        best = minima.partitions[0]
-    else:
-        result = heuristic_minimum(matrix, weights, k, rng=seed)
-        reason = f"{n} actors > 20" if n > 20 else f"{k} coalitions > 2"
-        lines.append(
-            f"Search: heuristic multi-start local search ({reason}; seed {seed}); "
-            f"best energy reached by {result.n_hits} of {result.n_starts} starts"
-        )
-        lines.append("Note: a heuristic result is not guaranteed to be the global minimum, "
-                     "and local minima with basins are only enumerated exactly for n <= 20 and 2 coalitions.")
-        lines.append("")
-        lines.append(f"Lowest energy found: {result.energy:.6g}")
-        lines.extend(f"  {text}" for text in _list_partition(result.labels, names))
-        best = result.labels
+def _exact_two_coalitions(names, matrix, weights, top, scale) -> tuple[list[str], np.ndarray]:
+    """Minimum, tied partitions, and every local minimum with its basin (k = 2, small n)."""
+    minima = exact_minima(matrix, weights)
+    local = local_minima_and_basins(matrix, weights)
+    lines = [f"Search: exact enumeration of all {minima.n_configurations} two-coalition configurations", ""]
+    count = minima.partitions.shape[0]
+    lines.append(f"Minimum energy: {scale * minima.energy:.6g} ({count} partition{'s' if count != 1 else ''})")
+    for rank, labels in enumerate(minima.partitions[:top], start=1):
+        lines.extend(f"  {rank}. {text}" if position == 0 else f"     {text}"
+                     for position, text in enumerate(_list_partition(labels, names)))
+    if count > top:
+        lines.append(f"  ... {count - top} more tied partitions not shown (--top {top})")
     lines.append("")
-    lines.append("Nash stability of the minimum" + (" (first listed)" if n <= 20 and k == 2 else "") + ":")
+    lines.append(
+        f"Local minima under single-actor switches: {len(local)} "
+        f"(sorted by energy; basin = configurations whose steepest descent ends there)"
+    )
+    lines.append(f"  {'rank':>4}  {'energy':>12}  {'basin':>8}  {'share':>7}  partition")
+    for rank, item in enumerate(local[:top], start=1):
+        lines.append(
+            f"  {rank:>4}  {scale * item.energy:>12.6g}  {item.basin_size:>8}  "
+            f"{100 * item.basin_fraction:>6.1f}%  {_describe(item.labels, names)}"
+        )
+    if len(local) > top:
+        lines.append(f"  ... {len(local) - top} more not shown (--top {top})")
+    return lines, minima.partitions[0]
+
+
+def _exact_partitions(names, matrix, weights, k, top, scale) -> tuple[list[str], np.ndarray]:
+    """Minimum and tied partitions over every partition into at most k coalitions."""
+    minima = exact_minima_k(matrix, weights, k, max_partitions=top)
+    lines = [f"Search: exact enumeration of all {minima.n_configurations} partitions into at most "
+             f"{k} coalitions (exact up to {MAX_EXACT_ACTORS_BY_K[k]} actors for k={k})", ""]
+    count = minima.n_tied
+    lines.append(f"Minimum energy: {scale * minima.energy:.6g} ({count} partition{'s' if count != 1 else ''})")
+    for rank, labels in enumerate(minima.partitions, start=1):
+        lines.extend(f"  {rank}. {text}" if position == 0 else f"     {text}"
+                     for position, text in enumerate(_list_partition(labels, names)))
+    if count > top:
+        lines.append(f"  ... {count - top} more tied partitions not shown (--top {top})")
+    return lines, minima.partitions[0]
+
+
+def _heuristic(names, matrix, weights, k, seed, scale) -> tuple[list[str], np.ndarray]:
+    """Best configuration of a multi-start local search, flagged as not proven optimal."""
+    n = len(names)
+    result = heuristic_minimum(matrix, weights, k, rng=seed)
+    if k in MAX_EXACT_ACTORS_BY_K:
+        reason = f"{n} actors > {MAX_EXACT_ACTORS_BY_K[k]}, the exact limit for {k} coalitions"
+    else:
+        reason = f"{k} coalitions > 4, the most the exact search handles"
+    lines = [
+        f"Search: heuristic multi-start local search ({reason}; seed {seed}); "
+        f"best energy reached by {result.n_hits} of {result.n_starts} starts",
+        "Note: a heuristic result is not guaranteed to be the global minimum.",
+        "",
+        f"Lowest energy found: {scale * result.energy:.6g}",
+    ]
+    lines.extend(f"  {text}" for text in _list_partition(result.labels, names))
+    return lines, result.labels
+
+
+def _report(names: list[str], matrix: np.ndarray, weights: np.ndarray, k: int, top: int,
+            seed: int, sources: list[str], ordered_pairs: bool = False) -> str:
+    """The printed report: convention, search, minima (with basins when k = 2) and Nash stability."""
+    n = len(names)
+    scale = 1.0 if ordered_pairs else 0.5
+    lines = [ENERGY_CONVENTION if ordered_pairs else PER_PAIR_CONVENTION]
+    lines += sources + [f"Actors: {n}; coalitions: at most {k}"]
+    exact = k in MAX_EXACT_ACTORS_BY_K and n <= MAX_EXACT_ACTORS_BY_K[k]
+    if k == 2 and n <= BASINS_MAX_ACTORS:
+        body, best = _exact_two_coalitions(names, matrix, weights, top, scale)
+    elif exact:
+        body, best = _exact_partitions(names, matrix, weights, k, top, scale)
+        body.append(f"Note: local minima with basins are enumerated only for 2 coalitions and "
+                    f"n <= {BASINS_MAX_ACTORS}.")
+    else:
+        body, best = _heuristic(names, matrix, weights, k, seed, scale)
+    lines += body
+    lines.append("")
+    lines.append("Nash stability of the minimum" + (" (first listed)" if exact else "") + ":")
     stability = nash_stability(best, matrix, weights, k)
     lines.extend(f"  {text}" for text in _describe_stability(stability, best, names))
     return "\n".join(lines)
@@ -150,6 +195,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--coalitions", type=int, default=2, help="maximum number of coalitions (>= 2)")
     parser.add_argument("--top", type=int, default=10, help="how many partitions and minima to list")
     parser.add_argument("--seed", type=int, default=0, help="random seed for the heuristic search")
+    parser.add_argument("--ordered-pairs", action="store_true",
+                        help="print energies summed over ordered pairs (twice the per-pair energy, "
+                             "Axelrod & Bennett 1993) instead of per unordered pair")
     args = parser.parse_args(argv)
     if args.coalitions < 2:
         parser.error(f"--coalitions must be >= 2; got {args.coalitions}")
@@ -164,7 +212,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             weights = read_sizes_csv(args.sizes, names)
             sources.append(f"Sizes: {args.sizes}")
-        text = _report(names, matrix, weights, args.coalitions, args.top, args.seed, sources)
+        text = _report(names, matrix, weights, args.coalitions, args.top, args.seed, sources,
+                       args.ordered_pairs)
     except (ValueError, OSError, csv.Error) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

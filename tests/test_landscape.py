@@ -25,7 +25,9 @@ from model.analysis.landscape import (
     nash_stability,
     propensity_from_trust_and_domination,
 )
+from model.analysis.landscape_exact import MAX_EXACT_ACTORS_BY_K
 from model.analysis.landscape_files import read_propensity_csv, read_sizes_csv
+from model.landscape import ENERGY_CONVENTION, PER_PAIR_CONVENTION
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"
@@ -416,21 +418,60 @@ def test_cli_prints_minimum_basins_and_stability_for_the_balanced_case():
     result = run_cli("--propensity", str(BALANCED_PROPENSITY), "--sizes", str(BALANCED_SIZES))
     assert result.returncode == 0, result.stderr
     out = result.stdout
+    assert out.splitlines()[0] == PER_PAIR_CONVENTION
     assert "exact enumeration of all 128 two-coalition configurations" in out
-    assert "Minimum energy: -39.35 (1 partition)" in out
-    assert "Energy: summed over ordered pairs i != j, so each unordered pair counts twice" in out
+    assert "Minimum energy: -19.675 (1 partition)" in out
     assert "A: Red1, Red2, Red3, Red4" in out and "B: Blue1, Blue2, Blue3, Blue4" in out
     assert "{Red1, Red2, Red3, Red4} vs {Blue1, Blue2, Blue3, Blue4}" in out
     assert "100.0%" in out
     assert "stable: no actor lowers its own frustration" in out
 
 
-def test_cli_uses_the_heuristic_for_more_than_two_coalitions():
-    result = run_cli("--propensity", str(BALANCED_PROPENSITY), "--coalitions", "3")
+def test_cli_per_pair_energy_is_half_the_ordered_pair_energy_and_says_so():
+    """Default: each unordered pair once; --ordered-pairs: the library's sum over i != j."""
+    names, propensity = read_propensity_csv(BALANCED_PROPENSITY)
+    sizes = read_sizes_csv(BALANCED_SIZES, names)
+    ordered = exact_minima(propensity, sizes).energy
+    per_pair = sum(sizes[i] * sizes[j] * propensity[i, j]
+                   for i in range(8) for j in range(i + 1, 8) if (i < 4) != (j < 4))
+    assert per_pair == pytest.approx(ordered / 2)
+    default = run_cli("--propensity", str(BALANCED_PROPENSITY), "--sizes", str(BALANCED_SIZES))
+    doubled = run_cli("--propensity", str(BALANCED_PROPENSITY), "--sizes", str(BALANCED_SIZES),
+                      "--ordered-pairs")
+    assert default.returncode == 0 and doubled.returncode == 0, default.stderr + doubled.stderr
+    assert f"Minimum energy: {per_pair:.6g} (1 partition)" in default.stdout
+    assert f"Minimum energy: {ordered:.6g} (1 partition)" in doubled.stdout
+    assert doubled.stdout.splitlines()[0] == ENERGY_CONVENTION
+    assert "ordered pairs" in ENERGY_CONVENTION and "per unordered pair" in PER_PAIR_CONVENTION
+    default_rows = [line.split()[1] for line in default.stdout.splitlines() if line.strip().startswith("1  ")]
+    doubled_rows = [line.split()[1] for line in doubled.stdout.splitlines() if line.strip().startswith("1  ")]
+    assert float(doubled_rows[0]) == pytest.approx(2 * float(default_rows[0]))
+
+
+def test_cli_searches_three_and_four_coalitions_exactly_within_the_limit():
+    for k, count in (("3", 1094), ("4", 2795)):
+        result = run_cli("--propensity", str(BALANCED_PROPENSITY), "--coalitions", k)
+        assert result.returncode == 0, result.stderr
+        assert f"exact enumeration of all {count} partitions into at most {k} coalitions" in result.stdout
+        assert "heuristic" not in result.stdout
+        assert "A: Red1, Red2, Red3, Red4" in result.stdout
+
+
+def test_cli_uses_the_heuristic_above_the_exact_limit_or_beyond_four_coalitions(tmp_path):
+    result = run_cli("--propensity", str(BALANCED_PROPENSITY), "--coalitions", "5")
     assert result.returncode == 0, result.stderr
-    assert "heuristic multi-start local search" in result.stdout
+    assert "heuristic multi-start local search (5 coalitions > 4" in result.stdout
     assert "not guaranteed to be the global minimum" in result.stdout
     assert "A: Red1, Red2, Red3, Red4" in result.stdout
+    n = MAX_EXACT_ACTORS_BY_K[3] + 1
+    propensity, _ = random_instance(5, n)
+    names = [f"a{i}" for i in range(n)]
+    rows = ["actor," + ",".join(names)] + [
+        name + "," + ",".join(f"{value:.6f}" for value in row) for name, row in zip(names, propensity)]
+    path = write(tmp_path, "big.csv", "\n".join(rows) + "\n")
+    result = run_cli("--propensity", str(path), "--coalitions", "3")
+    assert result.returncode == 0, result.stderr
+    assert f"heuristic multi-start local search ({n} actors > {n - 1}, the exact limit for 3" in result.stdout
 
 
 def test_cli_rejects_a_malformed_csv_with_exit_code_2_and_no_traceback():

@@ -411,7 +411,8 @@ def exact_minima(propensity, sizes=None, *, tol: float = 1e-9) -> GlobalMinima:
     Enumerates all ``2**(n-1)`` partitions into two sides (actor 0 fixed on
     side 0, the everyone-together configuration included), as Axelrod &
     Bennett (1993) did for 17 nations, in vectorised blocks of one matrix
-    product each rather than a Python loop.
+    product each rather than a Python loop. Three or four coalitions are searched
+    exactly by :func:`model.analysis.landscape_exact.exact_minima_k`.
 
     Parameters
     ----------
@@ -556,8 +557,8 @@ def heuristic_minimum(propensity, sizes=None, k: int = 2, *, n_starts: int = 10,
                       tol: float = 1e-9) -> HeuristicResult:
     """Low-energy configuration with up to ``k`` coalitions by multi-start local search.
 
-    For systems too large to enumerate, or more than two coalitions, each
-    start draws random labels and follows the steepest single-switch descent
+    For systems too large to enumerate (see :mod:`model.analysis.landscape_exact`
+    for the exact limits with up to four coalitions), each start draws random labels and follows the steepest single-switch descent
     of :func:`local_minima_and_basins` (maintaining the field of each actor
     towards each coalition so a switch costs O(n k)), then applies
     ``n_kicks`` perturbations (relabel a random ``kick_fraction`` of actors,
