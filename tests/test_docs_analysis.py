@@ -18,7 +18,7 @@ PAGE = ROOT / "docs" / "analysis.md"
 
 def _run_blocks() -> str:
     blocks = re.findall(r"```python\n(.*?)```", PAGE.read_text(), flags=re.S)
-    assert len(blocks) >= 4
+    assert len(blocks) >= 5
     out, here = io.StringIO(), os.getcwd()
     os.chdir(ROOT)
     try:
@@ -37,6 +37,7 @@ def test_the_pages_examples_run_and_print_the_published_values():
     assert "(23.0, 13.0, inf)" in out
     assert "1.354 0.784 2.336" in out
     assert "rises to a peak near age 6.31" in out
+    assert "7 ['Gama', 'Gavev', 'Kotun', 'Nagad']" in out
 
 
 def test_the_pages_commands_name_only_real_options():

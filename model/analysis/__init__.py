@@ -5,8 +5,10 @@
 ``persistence`` and ``survival`` (alliance lifetimes, Kaplan-Meier),
 ``parametric_survival`` (Weibull and log-logistic fits with censoring: does the hazard rise
 with age?), ``faultlines`` (faultline strength) with ``faultline_data`` (declared column types
-and weights of data from elsewhere), ``landscape`` (Axelrod-Bennett landscape theory) and
-``landscape_files`` (its CSV readers). The layer imports only ``model.numerics``, numpy,
+and weights of data from elsewhere), ``landscape`` (Axelrod-Bennett landscape theory) with
+``landscape_exact`` (exact minima for up to four coalitions), ``balance`` (the frustration
+index of signed networks) and ``landscape_files`` (its CSV readers), and ``table_files`` (the
+CSV reader of the command line, ``python -m model.analysis``). The layer imports only ``model.numerics``, numpy,
 scipy and pandas, never ``model.core`` or ``model.mechanisms``; the figures are in
 ``model.plots`` and the landscape command line in ``model.landscape``.
 """
