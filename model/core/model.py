@@ -15,6 +15,7 @@ import numpy as np
 from model.analysis.faultlines import faultline_strength
 from model.core.agents import Group, Movement
 from model.core.alliances import AllianceTracker
+from model.core.collection import AllianceDataCollector
 from model.core.draws import StepDraws, draw_step
 from model.core.metrics import COUNTERS, METRICS, compute_metrics
 from model.core.parameters import ECONOMIC_AXES, NATURE_AXIS, ParameterError, Params, validate
@@ -38,9 +39,18 @@ class AllianceModel(mesa.Model):
     Parameters are keyword arguments checked against ``model.core.parameters.SCHEMA``;
     ``seed`` (or ``rng``) fixes every draw. ``scenario`` (a path or a loaded
     ``model.core.scenario.Scenario``) replaces the random population with a hand-made one.
+    ``collect_agents=True`` also records each group's openness, resources, wariness and
+    alliance at every collection (``datacollector.get_agent_vars_dataframe()``); it is off by
+    default because it costs a pass over every group per collection, and it is not a
+    parameter: it changes what is recorded, never what happens.
     """
 
-    def __init__(self, seed=None, rng=None, scenario=None, **params):
+    # ``**kwargs``, not ``**params``: Mesa's SolaraViz accepts any keyword only under that name.
+    def __init__(self, seed=None, rng=None, scenario=None, collect_agents=False, **kwargs):
+        params = kwargs
+        if not isinstance(collect_agents, bool):
+            raise ParameterError(f"'collect_agents' = {collect_agents!r} is not allowed: "
+                                 "true or false")
         super().__init__(rng=seed if rng is None else rng)
         if scenario is not None:
             scenario = load_scenario(scenario) if not hasattr(scenario, "build") else scenario
@@ -82,8 +92,9 @@ class AllianceModel(mesa.Model):
         self.movements = [Movement(self, m) for m in range(s.m)]
         self._base_domination = mean_domination(s.sides, s.salience, s.sizes)
         self.metrics = compute_metrics(s, self._counts, 0, self._codes, self._base_domination)
-        self.datacollector = mesa.DataCollector(
-            model_reporters={name: partial(_metric, name=name) for name in METRICS})
+        self.datacollector = AllianceDataCollector(
+            {name: partial(_metric, name=name) for name in METRICS}, p.collect_every,
+            groups=collect_agents)
         self.datacollector.collect(self)
 
     # -- the step ------------------------------------------------------------------
