@@ -42,7 +42,9 @@ class AllianceModel(mesa.Model):
     ``collect_agents=True`` also records each group's openness, resources, wariness and
     alliance at every collection (``datacollector.get_agent_vars_dataframe()``); it is off by
     default because it costs a pass over every group per collection, and it is not a
-    parameter: it changes what is recorded, never what happens.
+    parameter: it changes what is recorded, never what happens. ``mesa.batch_run`` reads
+    the DataCollector's row k as step k, so it needs ``collect_every`` = 1 (the default) and
+    refuses any other value with the reason (``model.core.collection``).
     """
 
     # ``**kwargs``, not ``**params``: Mesa's SolaraViz accepts any keyword only under that name.
