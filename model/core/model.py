@@ -14,7 +14,7 @@ import mesa
 import numpy as np
 
 from model.analysis.faultlines import faultline_strength
-from model.core import snapshot
+from model.core import network_export, snapshot
 from model.core.agents import Group, Movement
 from model.core.alliances import AllianceTracker
 from model.core.draws import StepDraws, draw_step
@@ -371,3 +371,6 @@ class AllianceModel(mesa.Model):
         """A run saved with ``save``, ready to step on as if it had never stopped."""
         return snapshot.load(path, cls)
 
+    def to_networkx(self):
+        """The alliance network now, as a networkx Graph (model.core.network_export)."""
+        return network_export.to_networkx(self)
