@@ -74,3 +74,29 @@ def test_graphml_round_trip_keeps_nodes_edges_and_attributes(model, tmp_path):
 def test_an_unwritable_graphml_path_is_named(model, tmp_path):
     with pytest.raises(ExportError, match="missing/net.graphml.*folder .* does not exist"):
         write_graphml(model, tmp_path / "missing" / "net.graphml")
+
+
+def test_the_command_line_writes_the_final_network(tmp_path, capsys):
+    from model.cli import main
+
+    path = tmp_path / "net.graphml"
+    args = ["run", "--steps", "15", "--seed", "3", "--set", "n_groups=12", "--set",
+            "contract_threshold=0.2", "--out", str(tmp_path / "out"), "--format", "csv"]
+    assert main(args + ["--graphml", str(path)]) == 0
+    assert str(path) in capsys.readouterr().out
+    back = nx.read_graphml(path, node_type=int)
+    expected = AllianceModel(seed=3, n_groups=12, contract_threshold=0.2).run(15).to_networkx()
+    assert back.number_of_edges() == expected.number_of_edges() > 0
+    assert all(back.edges[a, b] == d for a, b, d in expected.edges(data=True))
+    assert all(back.nodes[i] == d for i, d in expected.nodes(data=True))
+
+
+def test_the_command_line_refuses_a_graphml_path_in_no_folder(tmp_path, capsys):
+    from model.cli import main
+
+    path = tmp_path / "missing" / "net.graphml"
+    assert main(["run", "--steps", "5", "--set", "n_groups=8", "--out", str(tmp_path / "out"),
+                 "--graphml", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"--graphml = {str(path)!r} cannot be written" in err and "does not exist" in err
+    assert not (tmp_path / "out").exists()  # refused before the run
