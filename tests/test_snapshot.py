@@ -99,14 +99,22 @@ def test_bad_files_get_one_clear_error(tmp_path):
     data = good.read_bytes()
     (tmp_path / "truncated").write_bytes(data[: len(data) // 2])
     (tmp_path / "garbage").write_bytes(random.Random(0).randbytes(4000))
+    (tmp_path / "text").write_text("<graphml/>")
     np.savez(tmp_path / "other.npz", x=np.zeros(3))
+    broken = bytearray(data)
+    broken[len(data) // 3: len(data) // 3 + 64] = bytes(64)  # inside an entry: a bad CRC
+    (tmp_path / "damaged").write_bytes(bytes(broken))
     _rewritten(good, tmp_path / "v99", lambda h: h.update(format_version=99))
+    _rewritten(good, tmp_path / "param", lambda h: h["parameters"].update(n_groups=-3))
     cases = {
         tmp_path / "missing": "no such file",
         tmp_path: "not a file",
         tmp_path / "truncated": "truncated or corrupt",
-        tmp_path / "garbage": "truncated or corrupt",
+        tmp_path / "garbage": "truncated or corrupt: it is not an .npz archive",
+        tmp_path / "text": "truncated or corrupt: it is not an .npz archive",
+        tmp_path / "damaged": "truncated or corrupt",
         tmp_path / "other.npz": "not a model snapshot",
+        tmp_path / "param": "parameters this package refuses: parameter 'n_groups' = -3",
         tmp_path / "v99": f"format version 99; this package reads format version {FORMAT_VERSION}",
     }
     for path, message in cases.items():

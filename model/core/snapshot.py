@@ -28,6 +28,7 @@ import numpy as np
 
 from model.core.alliances import AllianceTracker
 from model.core.contract_store import Contracts, _Journal
+from model.core.parameters import ParameterError
 from model.core.state import State
 
 FORMAT_VERSION = 1
@@ -114,6 +115,9 @@ def load(path, model_class):
         return _restore(header, arrays, model_class)
     except KeyError as err:
         raise SnapshotError(f"snapshot {str(path)!r} is corrupt: entry {err} is missing") from None
+    except ParameterError as err:
+        raise SnapshotError(f"snapshot {str(path)!r} holds parameters this package refuses: "
+                            f"{err}") from None
 
 
 def _read(path: Path) -> tuple[dict, dict[str, np.ndarray]]:
@@ -122,6 +126,9 @@ def _read(path: Path) -> tuple[dict, dict[str, np.ndarray]]:
         raise SnapshotError(f"snapshot {str(path)!r} cannot be read: no such file")
     if not path.is_file():
         raise SnapshotError(f"snapshot {str(path)!r} cannot be read: not a file")
+    if not zipfile.is_zipfile(path):
+        raise SnapshotError(f"snapshot {str(path)!r} is truncated or corrupt: it is not an .npz "
+                            f"archive (expected one of format version {FORMAT_VERSION})")
     try:
         with np.load(path, allow_pickle=False) as archive:
             if _HEADER not in archive.files:
