@@ -62,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="output folder (default %(default)s)")
         p.add_argument("--format", choices=("csv", "parquet", "both"), default="both",
                        help="metrics table format (default %(default)s)")
+        p.add_argument("--graphml", default=None, metavar="PATH",
+                       help="also write the final alliance network as GraphML (Gephi, networkx)")
     pat = sub.add_parser("patterns", help="check the contact patterns (P1-P4) of contact research "
                          "against the model's output, over seeds", epilog=_parameter_help(),
                          formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -116,6 +118,7 @@ def _run(args) -> int:
     matplotlib.use("Agg")  # files only; no window is opened
     from .plots import network_figure, timeseries_figure
     from model.core.model import AllianceModel
+    from model.core.network_export import ExportError, write_graphml
     from model.analysis.persistence import stability_summary
     from .run import contracts_table, metrics_table, outcomes_of
 
@@ -123,6 +126,10 @@ def _run(args) -> int:
         raise ParameterError(f"--steps = {args.steps} is not allowed: expected a positive integer")
     params = dict(QUICKSTART) if args.command == "quickstart" and args.scenario is None else {}
     params.update(parse_assignment(a) for a in args.assignments)
+    graphml = Path(args.graphml) if args.graphml else None
+    if graphml is not None and not graphml.parent.is_dir():
+        raise ParameterError(f"--graphml = {args.graphml!r} cannot be written: folder "
+                             f"{str(graphml.parent)!r} does not exist")
     model = AllianceModel(seed=args.seed, scenario=args.scenario, **params)
     model.run(args.steps)
     out = Path(args.out)
@@ -150,6 +157,11 @@ def _run(args) -> int:
     skip = {"csv": {"metrics.parquet"}, "parquet": {"metrics.csv"}, "both": set()}[args.format]
     written = [_write_atomically(out / name, write) for name, write in outputs.items()
                if name not in skip]
+    if graphml is not None:
+        try:
+            written.append(_write_atomically(graphml, lambda path: write_graphml(model, path)))
+        except ExportError as err:
+            raise ParameterError(f"--graphml: {err}") from None
     m = model.metrics
     print(f"Ran {args.steps} steps with {model.params.n_groups} groups (seed {args.seed}).")
     print(f"  alliances now:             {m['n_alliances']} "

@@ -8,11 +8,13 @@ orders them, hands them the state, the step's random draws and the parameters th
 from __future__ import annotations
 
 from functools import cached_property, partial
+from pathlib import Path
 
 import mesa
 import numpy as np
 
 from model.analysis.faultlines import faultline_strength
+from model.core import network_export, snapshot
 from model.core.agents import Group, Movement
 from model.core.alliances import AllianceTracker
 from model.core.collection import AllianceDataCollector
@@ -372,3 +374,16 @@ class AllianceModel(mesa.Model):
             self.step()
         return self
 
+    # -- files ---------------------------------------------------------------------------
+    def save(self, path) -> Path:
+        """Write the run to ``path`` (model.core.snapshot) so that ``load`` resumes it exactly."""
+        return snapshot.save(self, path)
+
+    @classmethod
+    def load(cls, path) -> "AllianceModel":
+        """A run saved with ``save``, ready to step on as if it had never stopped."""
+        return snapshot.load(path, cls)
+
+    def to_networkx(self):
+        """The alliance network now, as a networkx Graph (model.core.network_export)."""
+        return network_export.to_networkx(self)
