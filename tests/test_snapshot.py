@@ -138,3 +138,21 @@ def test_a_snapshot_with_a_missing_entry_is_refused(tmp_path):
 def test_a_snapshot_that_cannot_be_written_says_where(tmp_path):
     with pytest.raises(SnapshotError, match="no/such/folder/run.*cannot be written"):
         AllianceModel(seed=1, n_groups=10).save(tmp_path / "no" / "such" / "folder" / "run")
+
+
+def test_a_model_recording_every_group_is_refused_rather_than_saved_without_the_records(tmp_path):
+    model = AllianceModel(seed=1, n_groups=8, collect_agents=True).run(3)
+    with pytest.raises(SnapshotError, match="collect_agents=True"):
+        model.save(tmp_path / "agents.npz")
+    assert not (tmp_path / "agents.npz").exists()
+
+
+def test_a_resumed_run_still_refuses_batch_runs_reading_uncollected_steps(tmp_path):
+    from model.core.collection import UncollectedStep
+
+    model = AllianceModel(seed=1, n_groups=8, collect_every=5).run(10)
+    resumed = AllianceModel.load(model.save(tmp_path / "every5.npz"))
+    column = resumed.datacollector.model_vars["mean_trust"]
+    assert len(column) == 3
+    with pytest.raises(UncollectedStep, match="collect_every"):
+        column[10]

@@ -51,6 +51,10 @@ def save(model, path) -> Path:
     is either whole or absent.
     """
     path = Path(path)
+    if model.datacollector.agenttype_reporters:
+        raise SnapshotError(f"snapshot {str(path)!r} not written: the model records every group "
+                            f"(collect_agents=True), and snapshots do not keep those records "
+                            f"yet; save a model built with collect_agents=False")
     arrays: dict[str, np.ndarray] = {}
     state = model.state
     values = {}
@@ -179,8 +183,10 @@ def _restore(header: dict, arrays: dict[str, np.ndarray], model_class):
     model.time, model.steps, model.running = m["time"], m["steps"], m["running"]
     model._counts, model._counted_steps = m["counts"], m["counted_steps"]
     model.metrics = m["metrics"]
-    model.datacollector.model_vars = {
-        name: arrays[f"collector/{name}"].tolist() for name in m["collector_columns"]}
+    for name in m["collector_columns"]:
+        column = model.datacollector.model_vars[name]
+        column.clear()
+        column.extend(arrays[f"collector/{name}"].tolist())
     model.rng = _generator(r["rng"])
     model._rng = r["rng_initial"]
     version, internal, gauss = r["stdlib"]
