@@ -36,7 +36,7 @@ CREATED_BY_SETUP = (".venv/", "results/quickstart/")
 
 _FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.MULTILINE | re.DOTALL)
 _LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-_CODE = re.compile(r"(?<!`)`([^`\n]+)`(?!`)")
+_CODE = re.compile(r"(?<!`)`([^`]+)`(?!`)")  # a code span may wrap across lines
 _PATH = re.compile(r"[\w.<>-]+(?:/[\w.<>-]+)+/?")
 _PLACEHOLDER = re.compile(r"<[^>]*>|\bNAME\b|\bDIR\b|N{3,}|\*")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -109,11 +109,13 @@ def test_the_checker_reports_a_dangling_link_and_path_and_nothing_else(tmp_path)
         "```bash",
         "cat missing/file.txt `not/checked/either`",
         "```",
-        "And `model/gone.py` after the block.",
+        "And `model/gone.py` after the block, then a wrapped `python -m",
+        "playwright install chromium` span and `model/lost.py`.",
     ])
     assert dangling(text, tmp_path, "doc.md", root=tmp_path) == [
         "doc.md:3: link to 'ODD.md#purpose' points nowhere",
         "doc.md:3: link to 'images/missing.png' points nowhere",
         "doc.md:2: `shared/DESIGN.md` is not in the repository",
         "doc.md:11: `model/gone.py` is not in the repository",
+        "doc.md:12: `model/lost.py` is not in the repository",
     ]
