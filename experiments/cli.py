@@ -6,6 +6,7 @@
     python -m experiments report NAME [--quick] [--results DIR]
     python -m experiments reproduce [--quick] [--workers N] [--results DIR]
     python -m experiments readme [--quick] [--results DIR]
+    python -m experiments spec-reference [--write experiments/README.md]
 
 NAME is an experiment listed by ``list`` or the path to a ``.py`` / ``.toml`` spec file.
 Results go to DIR/NAME (DIR/NAME-quick for --quick); DIR defaults to ./results.
@@ -18,11 +19,13 @@ import os
 import sys
 
 from .spec import SpecError
+from .spec_reference import MarkersMissing
 from .store import StoreError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The parser of ``python -m experiments``: list, run, report, reproduce and readme."""
+    """The parser of ``python -m experiments``: list, run, report, reproduce, readme and
+    spec-reference."""
     parser = argparse.ArgumentParser(prog="python -m experiments",
                                      description="Declared parameter sweeps of the alliance model.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -62,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
     readme = sub.add_parser("readme", help="results/README.md from the stored summaries")
     readme.add_argument("--quick", action="store_true")
     readme.add_argument("--results", default="results", metavar="DIR")
+
+    fields = sub.add_parser("spec-reference", help="the spec fields and outcome names, generated "
+                            "from the code; --write puts them into experiments/README.md")
+    fields.add_argument("--write", metavar="FILE", help="rewrite the section between its markers")
     return parser
 
 
@@ -78,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "reproduce":
             return _reproduce(args)
+        if args.command == "spec-reference":
+            return _spec_reference(args.write)
         from .catalog import resolve
 
         spec = resolve(args.name).variant(args.quick)
@@ -95,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         print(path.read_text())
         print(f"report written to {path}")
         return 0
-    except (SpecError, StoreError) as e:
+    except (SpecError, StoreError, MarkersMissing) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except OSError as e:  # e.g. a Dask scheduler that cannot be reached, a full disk
@@ -117,6 +126,16 @@ def _list() -> int:
     for name, spec in specs.items():
         full, quick = len(plan(spec)), len(plan(spec.quick_variant()))
         print(f"{name:28s} {spec.design:7s} {full:7d} runs ({quick} quick)  {spec.description}")
+    return 0
+
+
+def _spec_reference(path: str | None) -> int:
+    from .spec_reference import spec_reference, write_reference
+
+    if path is None:
+        print(spec_reference(), end="")
+    else:
+        print(f"written {write_reference(path)}")
     return 0
 
 
