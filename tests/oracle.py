@@ -3,7 +3,7 @@
 ``Oracle.step(draws)`` advances a copy of the state exactly as ``AllianceModel.advance(draws)``
 is meant to, but written the plain way: one encounter, one contract, one group at a time,
 with Python loops and ``math``. It does not call the mechanism functions of ``model/``; it
-was written from their docstrings and the design note (DESIGN.md section 4), so agreement
+was written from their docstrings and the design note (docs/design_note.md section 4), so agreement
 between the two is evidence that the vectorised step does what it says.
 
 numpy arrays are used as storage only (read and written element by element); the only

@@ -1,4 +1,5 @@
-"""Every mechanism has a switch. Off means off; on moves outcomes the way DESIGN.md says."""
+"""Every mechanism has a switch. Off means off; on moves outcomes the way the design note
+(docs/design_note.md) says."""
 
 import numpy as np
 import pytest
@@ -160,7 +161,7 @@ def test_lip_service_on_erodes_the_dominated_partys_trust():
     assert np.all(after <= before) and np.any(after < before)
 
 
-# --- on vs off moves outcomes in the direction DESIGN.md states -------------------------
+# --- on vs off moves outcomes in the direction the design note states ------------------
 SEEDS = range(6)
 
 
