@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Test processes (pytest-xdist); the machines have 2 cores, raise it on bigger ones.
+TEST_WORKERS ?= 2
 
 .PHONY: run test bench dashboard reproduce reproduce-quick clean-venv
 
@@ -24,7 +26,7 @@ test: $(STAMP)
 	@test -x /usr/bin/chromium || { \
 	  echo "chromium is missing (the dashboard's browser tests need it); installing it with apt-get"; \
 	  apt-get update -qq && apt-get install -y -qq chromium; }
-	$(BIN)/python -m pytest -q --durations=15
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --durations=15
 
 # Every experiment at full scale (see results/README.md for the time each takes), or tiny.
 reproduce: $(STAMP)
