@@ -110,7 +110,7 @@ def _survival(args) -> str:
              f"{flag!r} is {'1' if args.event else '0'} ({kind} flag); "
              f"{'by ' + repr(args.group) if args.group else 'one sample'}"]
     fits_for_figure = []
-    for name in sorted(set(groups), key=lambda g: list(groups).index(g)):
+    for name in dict.fromkeys(groups):  # in order of first appearance
         rows = groups == name
         t, e = durations[rows], observed[rows]
         median, low, high = median_lifetime(t, event=e)
@@ -132,6 +132,8 @@ def _hazard_figures(path: Path, fits) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     from model.plots import plot_hazard_fit
 
     names = list(dict.fromkeys(name for name, *_ in fits))
@@ -141,6 +143,7 @@ def _hazard_figures(path: Path, fits) -> None:
         fig = plot_hazard_fit(t, [fit for *_, fit in mine], event=e)
         target = path if len(names) == 1 else path.with_name(f"{path.stem}_{name}{path.suffix}")
         fig.savefig(target, dpi=120)
+        plt.close(fig)
 
 
 def _landscape(args, rest: list[str]) -> int:
