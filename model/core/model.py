@@ -22,6 +22,7 @@ from model.core.draws import StepDraws, draw_step
 from model.core.metrics import COUNTERS, METRICS, compute_metrics
 from model.core.parameters import ECONOMIC_AXES, NATURE_AXIS, ParameterError, Params, validate
 from model.core.population import draw_population
+from model.core.resources import check_memory
 from model.core.scenario import load_scenario
 from model.core.state import State
 from model.mechanisms import (common_enemy, commons, contracts, economy, encounter_outcomes,
@@ -64,9 +65,11 @@ class AllianceModel(mesa.Model):
                         f"parameter '{name}' = {value!r} is not allowed with scenario "
                         f"{scenario.name!r}: the scenario fixes it to {scenario.fixed[name]}")
             self.params: Params = validate({**scenario.parameters, **params, **scenario.fixed})
+            check_memory(self.params.n_groups)
             self.state: State = scenario.build(self.params)
         else:
             self.params = validate(params)
+            check_memory(self.params.n_groups)
             self.state = draw_population(self.params, self.rng)
         p, s = self.params, self.state
         if s.contracts.size:

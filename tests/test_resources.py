@@ -1,0 +1,51 @@
+"""Memory limits are checked before a run allocates anything, against a limit users can raise."""
+
+import pytest
+
+from model.core import resources
+from model.core.model import AllianceModel
+from model.core.resources import ResourceError
+
+
+def test_huge_population_is_refused_before_allocating(monkeypatch):
+    monkeypatch.delenv(resources.ENV_MEMORY, raising=False)
+    with pytest.raises(ResourceError) as err:
+        AllianceModel(n_groups=100_000, seed=1)
+    text = str(err.value)
+    assert "'n_groups' = 100000" in text and resources.ENV_MEMORY in text and "GiB" in text
+
+
+def test_limit_can_be_lowered_and_raised_on_purpose(monkeypatch):
+    monkeypatch.setenv(resources.ENV_MEMORY, "0.01")
+    with pytest.raises(ResourceError, match="limit of 0.0 GiB"):
+        AllianceModel(n_groups=50, seed=1)
+    monkeypatch.setenv(resources.ENV_MEMORY, "1")
+    AllianceModel(n_groups=50, seed=1)
+
+
+@pytest.mark.parametrize("raw", ["lots", "-1", "nan", "inf", "0"])
+def test_bad_limit_names_the_variable(monkeypatch, raw):
+    monkeypatch.setenv(resources.ENV_MEMORY, raw)
+    with pytest.raises(ResourceError, match=resources.ENV_MEMORY):
+        resources.memory_limit_bytes()
+
+
+def test_estimate_covers_measured_memory():
+    import tracemalloc
+
+    tracemalloc.start()
+    n = 1500
+    model = AllianceModel(n_groups=n, seed=2)
+    for _ in range(3):
+        model.step()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < resources.run_bytes(n)
+    assert peak > 0.6 * resources.BYTES_PER_PAIR * n * n, "the per-pair estimate is far too high"
+
+
+def test_runs_at_once_multiply(monkeypatch):
+    monkeypatch.setenv(resources.ENV_MEMORY, "1")
+    resources.check_memory(2000)
+    with pytest.raises(ResourceError, match="x 20 runs at once"):
+        resources.check_memory(2000, runs_at_once=20)
