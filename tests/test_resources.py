@@ -49,3 +49,18 @@ def test_runs_at_once_multiply(monkeypatch):
     resources.check_memory(2000)
     with pytest.raises(ResourceError, match="x 20 runs at once"):
         resources.check_memory(2000, runs_at_once=20)
+
+
+def test_steps_and_runs_limits_name_the_field_and_the_variable(monkeypatch):
+    monkeypatch.delenv(resources.ENV_STEPS, raising=False)
+    monkeypatch.delenv(resources.ENV_RUNS, raising=False)
+    assert resources.check_steps(1000) == 1000
+    with pytest.raises(ResourceError, match=r"'steps' = 10000000000 .*ALLIANCE_ABM_MAX_STEPS"):
+        resources.check_steps(10**10)
+    with pytest.raises(ResourceError, match=r"'replicates' gives 4,611,686,018,427,387,904 runs"):
+        resources.check_runs(2**62)
+    monkeypatch.setenv(resources.ENV_STEPS, "20000000000")
+    assert resources.check_steps(10**10) == 10**10
+    monkeypatch.setenv(resources.ENV_RUNS, "many")
+    with pytest.raises(ResourceError, match=resources.ENV_RUNS):
+        resources.max_runs()

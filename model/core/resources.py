@@ -73,3 +73,61 @@ def check_memory(n_groups: int, runs_at_once: int = 1, what: str = "a run") -> i
             f"Use fewer groups (memory grows with n_groups squared) or fewer workers, or raise "
             f"the limit on purpose with {ENV_MEMORY}=<GiB>.")
     return need
+
+
+ENV_STEPS = "ALLIANCE_ABM_MAX_STEPS"
+"""Environment variable that raises (or lowers) the most steps one run may be asked for."""
+
+ENV_RUNS = "ALLIANCE_ABM_MAX_RUNS"
+"""Environment variable that raises (or lowers) the most runs one sweep may plan."""
+
+DEFAULT_MAX_STEPS = 1_000_000
+"""Steps of one run allowed by default: hours at the default population, never forever."""
+
+DEFAULT_MAX_RUNS = 1_000_000
+"""Runs of one sweep allowed by default: far beyond any experiment here, far below memory."""
+
+
+def _limit_from_env(variable: str, default: int) -> int:
+    raw = os.environ.get(variable)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise ResourceError(
+            f"environment variable {variable} = {raw!r} is not allowed: expected a positive "
+            "whole number")
+    return value
+
+
+def max_steps() -> int:
+    """The most steps a run may be asked for (``ALLIANCE_ABM_MAX_STEPS``, default 1,000,000)."""
+    return _limit_from_env(ENV_STEPS, DEFAULT_MAX_STEPS)
+
+
+def max_runs() -> int:
+    """The most runs a sweep may plan (``ALLIANCE_ABM_MAX_RUNS``, default 1,000,000)."""
+    return _limit_from_env(ENV_RUNS, DEFAULT_MAX_RUNS)
+
+
+def check_steps(steps: int, field: str = "steps") -> int:
+    """Raise ResourceError if ``steps`` passes the limit; return it otherwise."""
+    limit = max_steps()
+    if steps > limit:
+        raise ResourceError(
+            f"'{field}' = {steps} is not allowed: more than the limit of {limit:,} steps per "
+            f"run; raise it on purpose with {ENV_STEPS}=<steps>.")
+    return steps
+
+
+def check_runs(runs: int, field: str = "replicates") -> int:
+    """Raise ResourceError if a sweep of ``runs`` runs passes the limit; return it otherwise."""
+    limit = max_runs()
+    if runs > limit:
+        raise ResourceError(
+            f"'{field}' gives {runs:,} runs, which is not allowed: more than the limit of "
+            f"{limit:,} runs per sweep; raise it on purpose with {ENV_RUNS}=<runs>.")
+    return runs
