@@ -140,11 +140,16 @@ def test_a_snapshot_that_cannot_be_written_says_where(tmp_path):
         AllianceModel(seed=1, n_groups=10).save(tmp_path / "no" / "such" / "folder" / "run")
 
 
-def test_a_model_recording_every_group_is_refused_rather_than_saved_without_the_records(tmp_path):
-    model = AllianceModel(seed=1, n_groups=8, collect_agents=True).run(3)
-    with pytest.raises(SnapshotError, match="collect_agents=True"):
-        model.save(tmp_path / "agents.npz")
-    assert not (tmp_path / "agents.npz").exists()
+def test_a_model_recording_every_group_keeps_its_records_across_a_resume(tmp_path):
+    straight = AllianceModel(seed=1, n_groups=8, collect_agents=True, collect_every=2).run(12)
+    model = AllianceModel(seed=1, n_groups=8, collect_agents=True, collect_every=2).run(5)
+    resumed = AllianceModel.load(model.save(tmp_path / "agents.npz"))
+    saved = model.datacollector.get_agent_vars_dataframe()
+    pd.testing.assert_frame_equal(resumed.datacollector.get_agent_vars_dataframe(), saved)
+    resumed.run(7)
+    pd.testing.assert_frame_equal(resumed.datacollector.get_agent_vars_dataframe(),
+                                  straight.datacollector.get_agent_vars_dataframe())
+    _assert_same_run(resumed, straight)
 
 
 def test_a_resumed_run_still_refuses_batch_runs_reading_uncollected_steps(tmp_path):

@@ -10,7 +10,8 @@ names, so a snapshot shared by someone else would have to be trusted; reading th
 only ever builds arrays and plain JSON values. Python's JSON writes floats exactly (and NaN
 as ``NaN``), so no number loses a bit on the way.
 
-Not saved: the model's ``observers`` (recorders such as model.core.contact_record attach
+The records of every group (a model built with ``collect_agents=True``) are kept, one array
+per reporter. Not saved: the model's ``observers`` (recorders such as model.core.contact_record attach
 themselves again) and caches that are derived from the state and rebuilt on load.
 """
 
@@ -26,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from model.core.agents import Group
 from model.core.alliances import AllianceTracker
 from model.core.contract_store import Contracts, _Journal
 from model.core.parameters import ParameterError
@@ -51,11 +53,8 @@ def save(model, path) -> Path:
     is either whole or absent.
     """
     path = Path(path)
-    if model.datacollector.agenttype_reporters:
-        raise SnapshotError(f"snapshot {str(path)!r} not written: the model records every group "
-                            f"(collect_agents=True), and snapshots do not keep those records "
-                            f"yet; save a model built with collect_agents=False")
     arrays: dict[str, np.ndarray] = {}
+    groups_recorded = _group_records_into(model.datacollector, arrays)
     state = model.state
     values = {}
     for f in dataclasses.fields(State):
@@ -91,7 +90,8 @@ def save(model, path) -> Path:
         "model": {"time": model.time, "steps": model.steps, "running": model.running,
                   "counts": model._counts, "counted_steps": model._counted_steps,
                   "metrics": model.metrics,
-                  "collector_columns": list(model.datacollector.model_vars)},
+                  "collector_columns": list(model.datacollector.model_vars),
+                  "collect_agents": groups_recorded},
         "random": {"rng": model.rng.bit_generator.state, "rng_initial": model._rng,
                    "stdlib": model.random.getstate(),
                    "seed": model._seed if isinstance(model._seed, (int, type(None))) else None},
@@ -169,7 +169,9 @@ def _restore(header: dict, arrays: dict[str, np.ndarray], model_class):
         else:
             fields[f.name] = arrays[f"state/{f.name}"]
     state = State(**fields)
-    model = model_class(rng=0, scenario=_Saved(header["parameters"], state))
+    groups_recorded = header["model"].get("collect_agents", False)
+    model = model_class(rng=0, scenario=_Saved(header["parameters"], state),
+                        collect_agents=groups_recorded)
     m, r = header["model"], header["random"]
     state.contracts = _contracts_from(header, arrays)
     state.enemy = values["enemy"]
@@ -187,6 +189,8 @@ def _restore(header: dict, arrays: dict[str, np.ndarray], model_class):
         column = model.datacollector.model_vars[name]
         column.clear()
         column.extend(arrays[f"collector/{name}"].tolist())
+    if groups_recorded:
+        _group_records_from(model.datacollector, arrays)
     model.rng = _generator(r["rng"])
     model._rng = r["rng_initial"]
     version, internal, gauss = r["stdlib"]
@@ -209,6 +213,32 @@ class _Saved:
     def build(self, params) -> State:
         """The saved state (its contracts are put back once the model exists)."""
         return self._state
+
+
+def _group_records_into(collector, arrays: dict) -> bool:
+    """Each group's recorded values (collect_agents=True) as one column per reporter, with
+    the step and agent id of each row; False when groups are not recorded."""
+    reporters = collector.agenttype_reporters.get(Group)
+    if not reporters:
+        return False
+    rows = [row for by_type in collector._agenttype_records.values()
+            for row in by_type.get(Group, ())]
+    names = ["Step", "AgentID", *reporters]
+    for k, name in enumerate(names):
+        column = np.array([row[k] for row in rows])
+        arrays[f"groups/{name}"] = column if len(rows) else np.zeros(0)
+    arrays["groups/collections"] = np.array(list(collector._agenttype_records), dtype=np.int64)
+    return True
+
+
+def _group_records_from(collector, arrays: dict) -> None:
+    """Mesa's per-collection records of every group, rebuilt row by row as they were taken."""
+    names = ["Step", "AgentID", *collector.agenttype_reporters[Group]]
+    columns = [arrays[f"groups/{name}"].tolist() for name in names]
+    by_step: dict[int, list] = {int(step): [] for step in arrays["groups/collections"]}
+    for row in zip(*columns):
+        by_step[row[0]].append(row)
+    collector._agenttype_records = {step: {Group: rows} for step, rows in by_step.items()}
 
 
 def _contracts_into(c: Contracts, arrays: dict) -> None:
