@@ -115,7 +115,7 @@ def test_bad_files_get_one_clear_error(tmp_path):
         tmp_path / "damaged": "truncated or corrupt",
         tmp_path / "other.npz": "not a model snapshot",
         tmp_path / "param": "parameters this package refuses: parameter 'n_groups' = -3",
-        tmp_path / "v99": f"format version 99; this package reads format version {FORMAT_VERSION}",
+        tmp_path / "v99": f"format version 99; this package reads format version {FORMAT_VERSION} (and the older 1)",
     }
     for path, message in cases.items():
         with pytest.raises(SnapshotError, match=message) as err:
@@ -161,3 +161,13 @@ def test_a_resumed_run_still_refuses_batch_runs_reading_uncollected_steps(tmp_pa
     assert len(column) == 3
     with pytest.raises(UncollectedStep, match="collect_every"):
         column[10]
+
+
+def test_a_version_1_snapshot_still_loads_and_resumes_the_same(tmp_path, straight):
+    def as_version_1(header):
+        header["format_version"] = 1
+        del header["model"]["collect_agents"]
+
+    model = AllianceModel(seed=1, **PARAMS).run(40)
+    old = _rewritten(model.save(tmp_path / "v2"), tmp_path / "v1", as_version_1)
+    _assert_same_run(AllianceModel.load(old).run(60), straight)

@@ -33,8 +33,11 @@ from model.core.contract_store import Contracts, _Journal
 from model.core.parameters import ParameterError
 from model.core.state import State
 
-FORMAT_VERSION = 1
-"""Raised whenever what is stored, or how, changes; other versions are refused, not guessed."""
+FORMAT_VERSION = 2
+"""Raised whenever what is stored, or how, changes; other versions are refused, not guessed.
+Version 2 added the groups' records; version 1 files (which never hold them) still load."""
+
+READABLE_VERSIONS = (1, 2)
 
 _KIND = "alliance-abm snapshot"
 _HEADER = "header"
@@ -143,10 +146,10 @@ def _read(path: Path) -> tuple[dict, dict[str, np.ndarray]]:
                 raise SnapshotError(f"snapshot {str(path)!r} is not a model snapshot (expected "
                                     f"format version {FORMAT_VERSION})")
             found = header.get("format_version")
-            if found != FORMAT_VERSION:
+            if found not in READABLE_VERSIONS:
                 raise SnapshotError(
                     f"snapshot {str(path)!r} has format version {found!r}; this package reads "
-                    f"format version {FORMAT_VERSION} only")
+                    f"format version {FORMAT_VERSION} (and the older 1)")
             arrays = {name: archive[name] for name in archive.files if name != _HEADER}
     except SnapshotError:
         raise
