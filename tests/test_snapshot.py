@@ -115,7 +115,7 @@ def test_bad_files_get_one_clear_error(tmp_path):
         tmp_path / "damaged": "truncated or corrupt",
         tmp_path / "other.npz": "not a model snapshot",
         tmp_path / "param": "parameters this package refuses: parameter 'n_groups' = -3",
-        tmp_path / "v99": f"format version 99; this package reads format version {FORMAT_VERSION} (and the older 1)",
+        tmp_path / "v99": f"format version 99; this package reads format version {FORMAT_VERSION} \\(and the older 1\\)",
     }
     for path, message in cases.items():
         with pytest.raises(SnapshotError, match=message) as err:
