@@ -24,8 +24,8 @@ from .store import StoreError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The parser of ``python -m experiments``: list, run, report, reproduce, readme and
-    spec-reference."""
+    """The parser of ``python -m experiments``: list, run, report, reproduce, readme,
+    validate and spec-reference."""
     parser = argparse.ArgumentParser(prog="python -m experiments",
                                      description="Declared parameter sweeps of the alliance model.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -66,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
     readme.add_argument("--quick", action="store_true")
     readme.add_argument("--results", default="results", metavar="DIR")
 
+    check = sub.add_parser("validate", help="every pattern and published case the project "
+                           "reproduces, stored in results/validation/ with its README")
+    check.add_argument("--report-only", action="store_true",
+                       help="rewrite the README from the stored checks, computing nothing")
+    check.add_argument("--results", default="results", metavar="DIR")
+
     fields = sub.add_parser("spec-reference", help="the spec fields and outcome names, generated "
                             "from the code; --write puts them into experiments/README.md")
     fields.add_argument("--write", metavar="FILE", help="rewrite the section between its markers")
@@ -87,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
             return _reproduce(args)
         if args.command == "spec-reference":
             return _spec_reference(args.write)
+        if args.command == "validate":
+            return _validate(args)
         from .catalog import resolve
 
         spec = resolve(args.name).variant(args.quick)
@@ -114,6 +122,21 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted: completed runs are stored; finish with `run NAME --resume`",
               file=sys.stderr)
         return 130
+
+
+def _validate(args) -> int:
+    from .validation import validate
+
+    try:
+        readme, checks = validate(args.results, report_only=args.report_only)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    failed = [c for c in checks if not c.passed]
+    print(f"{len(checks) - len(failed)} of {len(checks)} checks pass; report: {readme}")
+    for c in failed:
+        print(f"  FAIL {c.area}: {c.case}, {c.statistic}: target {c.target}, project {c.value}")
+    return 1 if failed else 0
 
 
 def _list() -> int:
@@ -158,7 +181,8 @@ def _run(spec, args) -> int:
 
 
 def _reproduce(args) -> int:
-    """Every experiment with its own analysis: fresh runs, summary, figure; then the README."""
+    """Every experiment with its own analysis: fresh runs, summary, figure; then the README
+    and, for a whole full-scale reproduction, the validation report."""
     import time
 
     from .analysis import build_summary
@@ -189,4 +213,9 @@ def _reproduce(args) -> int:
         print(f"{spec.results_name}: {len(result.runs)} runs in "
               f"{time.perf_counter() - start:.0f} s; summary in {path}")
     print(f"written {build_readme(args.results, args.quick)}")
+    if not args.quick and not args.only:
+        from .validation import validate
+
+        readme, checks = validate(args.results)
+        print(f"written {readme}: {sum(c.passed for c in checks)} of {len(checks)} checks pass")
     return status
