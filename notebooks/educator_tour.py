@@ -119,10 +119,10 @@ plt.show()
 # %% [markdown]
 # ## 3. What if the factory owners played divide and rule twice as hard?
 #
-# *Instigation* is the dominant side's divide and rule: rumours and incidents that turn
-# meetings between dominated groups sour. In the valley file it is set to 0.3. We run the
-# same valley, with the same seed, with instigation at 0.6, and draw both runs in one
-# figure.
+# *Instigation* is the dominant side's divide and rule: rumours and incidents that set one
+# group against another and turn their meetings sour. In the valley file it is set to 0.3.
+# We run the same valley, with the same seed, with instigation at 0.6, and draw both runs in
+# one figure.
 
 # %%
 def compare(what_if, label):
