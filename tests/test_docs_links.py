@@ -1,8 +1,9 @@
 """Every relative link and every repository path written in code font in the READMEs and docs/
 points to something in the repository, so a moved or missing file is caught, not published.
 
-The rule, precisely. Documents: README.md, docs/*.md, experiments/README.md. Fenced code blocks
-are left out (inside them backticks are not code spans and commands are not links).
+The rule, precisely. Documents: README.md, docs/*.md, experiments/README.md and
+notebooks/README.md. Fenced code blocks are left out (inside them backticks are not code spans
+and commands are not links).
 - A link ``[text](target)`` or ``![alt](target)`` whose target has no scheme (``https:``,
   ``mailto:``) and is not only an anchor must name a file or folder relative to the document's
   folder (the anchor, if any, is dropped).
@@ -24,7 +25,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")),
-             ROOT / "experiments" / "README.md"]
+             ROOT / "experiments" / "README.md", ROOT / "notebooks" / "README.md"]
 
 NOT_SHIPPED = {
     ("docs/design_note.md", "shared/seeds/"):
