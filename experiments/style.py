@@ -8,11 +8,13 @@ deficiencies; sequential maps are viridis/cividis. Figures are sized for one jou
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 
 import matplotlib
 
-matplotlib.use("Agg")
+if not os.environ.get("MPLBACKEND"):  # Jupyter's kernel names its inline backend there
+    matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from model.plots import OKABE_ITO_COLOURS  # noqa: E402
