@@ -197,7 +197,7 @@ class Check:
         try:
             result = action()
         except Exception as err:  # any failure of a step is reported as that step's
-            detail = str(err) if isinstance(err, WheelCheckError) else f"{type(err).__name__}: {err}"
+            detail = err if isinstance(err, WheelCheckError) else f"{type(err).__name__}: {err}"
             raise WheelCheckError(f"{name}: {detail}") from err
         self.echo(f"[{time.perf_counter() - self.start:5.1f} s] {name} "
                   f"({time.perf_counter() - began:.1f} s): {result}")
@@ -261,8 +261,8 @@ def run_checks(base: Path, compile: bool = False, echo: Callable[[str], None] = 
 
     def venv() -> str:
         check.run(sys.executable, "-m", "venv", "--without-pip", check.venv)
-        found["site"] = site = Path(check.run(
-            bin_ / "python", "-c", "import sysconfig; print(sysconfig.get_path('purelib'))").strip())
+        where = "import sysconfig; print(sysconfig.get_path('purelib'))"
+        found["site"] = site = Path(check.run(bin_ / "python", "-c", where).strip())
         requires = wheel_requires(found["wheel"])
         dists = requirement_closure(requires)
         link_distributions(dists, base / "deps", check.venv)
@@ -271,7 +271,8 @@ def run_checks(base: Path, compile: bool = False, echo: Callable[[str], None] = 
                 f"distributions with pip) linked from {', '.join(map(str, site_dirs()))}")
 
     def install() -> str:
-        check.run(bin_ / "python", "-m", "pip", "install", "--no-deps", "--no-index", found["wheel"])
+        check.run(bin_ / "python", "-m", "pip", "install", "--no-deps", "--no-index",
+                  found["wheel"])
         absent = [s for s in SCRIPTS if not (bin_ / s).exists()]
         absent += [name for name in expected if not (found["site"] / name).is_file()]
         if absent:
@@ -285,11 +286,13 @@ def run_checks(base: Path, compile: bool = False, echo: Callable[[str], None] = 
         return f"{copied} cache files copied into {check.kernel_cache}"
 
     def imports() -> str:
-        code = "import model, experiments, dashboards as d; print(model.__file__, experiments.__file__, d.__file__)"
+        code = ("import model, experiments, dashboards as d; "
+                "print(model.__file__, experiments.__file__, d.__file__)")
         files = check.run(bin_ / "python", "-c", code).split()
         elsewhere = [f for f in files if not Path(f).is_relative_to(found["site"])]
         if elsewhere:
-            raise WheelCheckError(f"imported from outside the fresh venv's {found['site']}: {elsewhere}")
+            raise WheelCheckError(f"imported from outside the fresh venv's {found['site']}: "
+                                  f"{elsewhere}")
         return f"model, experiments, dashboards from {found['site']} (cwd {check.work})"
 
     def model_run() -> str:
@@ -323,7 +326,7 @@ def run_checks(base: Path, compile: bool = False, echo: Callable[[str], None] = 
         if reason:
             raise WheelCheckError(reason)
         command = [str(bin_ / "alliance-dashboard"), "--no-open"]
-        with dashboard_server(command=lambda port: [*command, "--port", str(port)],
+        with dashboard_server(timeout=150, command=lambda port: [*command, "--port", str(port)],
                               cwd=check.work, env=check.env()) as url, sync_playwright() as p:
             browser = launch_chromium(p)
             try:
@@ -342,7 +345,8 @@ def run_checks(base: Path, compile: bool = False, echo: Callable[[str], None] = 
         shown = [e for e in PAGE_ERRORS if e in text]
         if shown or errors:
             raise WheelCheckError(f"the first page shows {shown}, errors and messages {errors}")
-        return f"`alliance-dashboard --no-open --port P` served {url}: step 0, {groups} groups drawn, no error"
+        return (f"`alliance-dashboard --no-open --port P` served {url}: step 0, {groups} groups "
+                "drawn, no error")
 
     check.step("build the wheel (pip wheel --no-deps --no-build-isolation)", build)
     check.step("the wheel carries", contents)
