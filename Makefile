@@ -41,9 +41,7 @@ reproduce-quick: $(STAMP)
 HOST = 127.0.0.1
 PORT = 8765
 dashboard: $(STAMP)
-	@$(BIN)/python -m model compile
-	@echo "Dashboard at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	$(BIN)/solara run dashboards/app.py --host $(HOST) --port $(PORT) --production
+	$(BIN)/alliance-dashboard --host $(HOST) --port $(PORT)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_step.py

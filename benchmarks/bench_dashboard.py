@@ -3,11 +3,12 @@
     python benchmarks/bench_dashboard.py            # 100 and 400 groups, 15 steps each
     python benchmarks/bench_dashboard.py --steps 5  # quicker
 
-Starts the real server (``solara run dashboards/app.py``), opens it in Debian's chromium with
-Playwright, sets the number of groups through the page's own field, and times in the page
-(``performance.now()``) from clicking "Step" until the step label, the network, the trust
-heatmap and the time series all show the new step and the browser has painted them. Prints
-the median and the ratio to the targets (issue: 300 ms at 100 groups, 1 s at 400 groups).
+Starts the real server (``python -m dashboards``, what ``make dashboard`` runs), opens it in
+Debian's chromium with Playwright, sets the number of groups through the page's own field, and
+times in the page (``performance.now()``) from clicking "Step" until the step label, the
+network, the trust heatmap and the time series all show the new step and the browser has
+painted them. Prints the median and the ratio to the targets (issue: 300 ms at 100 groups, 1 s
+at 400 groups).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The workshop dashboard: ``solara run dashboards/app.py`` (or ``make dashboard``).
+"""The workshop dashboard: ``alliance-dashboard`` or ``make dashboard`` (dashboards.cli serves it).
 
 An educator picks a preset, steps or plays the model, changes parameters and compares the
 same run with one mechanism switched off. Every action goes through ``Session`` and any

@@ -13,9 +13,9 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "dashboards" / "app.py"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -30,18 +30,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def dashboard_command(port: int) -> list[str]:
+    """What ``make dashboard`` and ``alliance-dashboard`` run (dashboards.cli), from ROOT."""
+    return [sys.executable, "-m", "dashboards", "--host", "127.0.0.1", "--port", str(port),
+            "--no-open"]
+
+
 @contextlib.contextmanager
-def dashboard_server(timeout: float = 90.0):
-    """Run ``solara run dashboards/app.py`` on a free local port; yield its URL; always stop it.
+def dashboard_server(timeout: float = 90.0, command: Callable[[int], list[str]] = dashboard_command,
+                     cwd: Path = ROOT, env: dict[str, str] | None = None):
+    """Run ``command(port)`` (by default ``python -m dashboards`` in ROOT) on a free local
+    port; yield its URL; always stop it. The wheel test passes the installed console script.
 
     The server runs in its own process group so that stopping it stops every child too.
     """
     port = free_port()
-    solara = Path(sys.executable).with_name("solara")
     log = tempfile.NamedTemporaryFile("w+", prefix="dashboard-server-", suffix=".log", delete=False)
-    proc = subprocess.Popen(
-        [str(solara), "run", str(APP), "--host", "127.0.0.1", "--port", str(port), "--production"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(command(port), cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + timeout

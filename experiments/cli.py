@@ -17,16 +17,24 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from .spec import SpecError
 from .spec_reference import MarkersMissing
 from .store import StoreError
 
 
+def program_name() -> str:
+    """The command as the user typed it, for usage lines: the installed
+    ``alliance-experiments`` or ``python -m experiments``."""
+    installed = Path(sys.argv[0]).name == "alliance-experiments"
+    return "alliance-experiments" if installed else "python -m experiments"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser of ``python -m experiments``: list, run, report, reproduce, readme,
     validate and spec-reference."""
-    parser = argparse.ArgumentParser(prog="python -m experiments",
+    parser = argparse.ArgumentParser(prog=program_name(),
                                      description="Declared parameter sweeps of the alliance model.")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="the declared experiments, their designs and run counts")

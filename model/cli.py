@@ -37,10 +37,16 @@ def _parameter_help() -> str:
     return "\n".join(lines)
 
 
+def program_name() -> str:
+    """The command as the user typed it, for usage lines: the installed ``alliance-model`` or
+    ``python -m model``."""
+    return "alliance-model" if Path(sys.argv[0]).name == "alliance-model" else "python -m model"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line's parser, its help built from the parameter schema so it cannot drift."""
     parser = argparse.ArgumentParser(
-        prog="python -m model",
+        prog=program_name(),
         description="Agent-based model of alliance formation between people's groups.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=_parameter_help(),

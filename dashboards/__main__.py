@@ -1,0 +1,8 @@
+"""``python -m dashboards``: the same as ``alliance-dashboard`` (see dashboards.cli)."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
