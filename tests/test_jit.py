@@ -1,6 +1,8 @@
 """The compiled kernels' foundations: numpy's summation order, and a cache that follows the sources."""
 
+import os
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -73,3 +75,22 @@ def test_prefetch_is_only_a_hint():
     strided = x[::2, ::3]
     r, c = rows % 150, cols % 100
     assert scattered_sum(strided, r, c, 5) == sum(strided[a, b] for a, b in zip(r, c))
+
+
+def test_the_cache_stays_in_its_folder_when_numba_was_imported_first(tmp_path):
+    """numba reloads its settings when a NUMBA_ variable changed since it was imported; that
+    reload must not send the compiled kernels back into the source tree."""
+    import subprocess
+    import sys
+
+    code = ("import numba\nfrom numba.core import config\nimport model.numerics.jit\n"
+            "config.reload_config()\n"  # what numba does before its first compile
+            "print(config.CACHE_DIR)\n")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("NUMBA_CACHE_DIR", "NUMBA_DISABLE_INTEL_SVML")}
+    env["ALLIANCE_ABM_CACHE"] = str(tmp_path)
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, text=True,
+                         capture_output=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().startswith(str(tmp_path)), out.stdout

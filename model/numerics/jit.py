@@ -47,8 +47,9 @@ def cache_dir(sources: Path = Path(__file__).parents[1]) -> Path:
     return Path(root) / f"numba-{digest.hexdigest()[:16]}"
 
 
+config.reload_config()  # takes in the SVML setting now, even if numba was imported first
 if not os.environ.get("NUMBA_CACHE_DIR"):
-    config.CACHE_DIR = str(cache_dir())
+    config.CACHE_DIR = str(cache_dir())  # a later reload would reset it to the source tree
 
 kernel = numba.njit(cache=True, nogil=True, error_model="numpy")
 """Decorator for a compiled kernel: cached, no fast-math, numpy's rules for 0/0 and x/0."""
