@@ -12,7 +12,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from model.core.model import AllianceModel
+from model.core.model import AllianceModel, check_step_count
 from model.analysis.persistence import stability_summary
 
 
@@ -49,6 +49,7 @@ def run(params: Mapping[str, Any] | None = None, /, *, seed: int = 0, steps: int
         Outcome name -> value (see docs/ODD.md, Observation), and ``wall_time`` in seconds.
     """
     start = time.perf_counter()
+    check_step_count(steps)
     values = {**(params or {}), **more}
     model = AllianceModel(seed=seed, scenario=scenario, **values).run(steps)
     out = outcomes_of(model, outcomes)
@@ -146,6 +147,7 @@ def contact_records(params: Mapping[str, Any] | None = None, *, seeds: Sequence[
     contact patterns of model.analysis.contact_patterns against the model's output."""
     from model.core.contact_record import ContactRecorder
 
+    check_step_count(steps)
     records = []
     for seed in seeds:
         model = AllianceModel(seed=seed, scenario=scenario, **dict(params or {}))
