@@ -76,13 +76,18 @@ class Param:
                 return value
             raise self._error(value)
         number = _as_number(value)
-        if number is None or not _finite(number) or number < self.low or number > self.high:
+        if number is None or not _finite(number):
             raise self._error(value)
         if self.kind is int:
-            if number != int(number):
+            if number < self.low or number > self.high or number != int(number):
                 raise self._error(value)
             return int(number)
-        out = float(number)
+        try:
+            out = float(number)
+        except OverflowError:
+            raise self._error(value) from None
+        if not math.isfinite(out) or out < self.low or out > self.high:
+            raise self._error(value)
         if out == 0.0 and number != 0:
             raise self._error(value)  # a text too close to zero for a float
         return out
