@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.analysis.input_errors import InputError
+from model.numerics.seeds import SEED_ALLOWED, is_seed
 
 SYMMETRY_TOLERANCE = 1e-9
 MAX_EXACT_ACTORS = 24
@@ -631,11 +632,13 @@ def heuristic_minimum(propensity, sizes=None, k: int = 2, *, n_starts: int = 10,
     n_kicks = _check_count(n_kicks, "n_kicks", 0)
     if not 0.0 < float(kick_fraction) <= 1.0:
         raise InputError(f"kick_fraction must be in (0, 1]; got {_show(kick_fraction)}")
+    if isinstance(rng, (int, np.integer)) and not is_seed(rng):
+        raise InputError(f"rng = {_show(rng)} is not allowed as a seed: expected {SEED_ALLOWED}")
     try:
         generator = np.random.default_rng(rng)
     except (TypeError, ValueError):
-        raise InputError(f"rng must be None, a numpy Generator or a whole number >= 0 as "
-                         f"seed; got {_show(rng)}") from None
+        raise InputError(f"rng must be None, a numpy Generator or a seed ({SEED_ALLOWED}); "
+                         f"got {_show(rng)}") from None
     k = min(k, n)  # n actors fill at most n coalitions: the same partitions, less memory
     coupling = matrix * weights[None, :]
     coupling_rows = np.ascontiguousarray(coupling.T)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Mapping
 
+from model.numerics.seeds import SEED_ALLOWED, SEED_HIGH, is_seed  # noqa: F401 (SEED_HIGH: re-exported)
+
 AXIS_NAMES = (
     "capital_labour",
     "north_south",
@@ -332,20 +334,14 @@ def _check_joint(p: "Params") -> None:
         )
 
 
-SEED_HIGH = 2**63 - 1
-"""Largest seed: numpy and Mesa take any whole number >= 0, and result tables (a sweep's
-Parquet, the dashboard's CSV) keep seeds in 64-bit signed integer columns."""
-
-
 def check_seed(value: Any, field: str = "seed") -> int | None:
-    """A run's seed, checked: None (fresh entropy) or a whole number in [0, SEED_HIGH]."""
-    value = _unwrap(value)
+    """A run's seed, checked: None (fresh entropy) or a seed as model.numerics.seeds defines
+    it (a whole number in [0, 2**63 - 1]); returned as a Python int."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= SEED_HIGH:
-        raise ParameterError(f"'{field}' = {show(value)} is not allowed: expected a whole number "
-                             f"in [0, 2**63 - 1] = [0, {SEED_HIGH}]")
-    return value
+    if not is_seed(value):
+        raise ParameterError(f"'{field}' = {show(value)} is not allowed: expected {SEED_ALLOWED}")
+    return int(value)
 
 
 def replace(params: "Params", **changes: Any) -> "Params":
