@@ -108,6 +108,11 @@ def column_types(data, types=None) -> dict:
     return out
 
 
+LARGEST_COORDINATE = 1e150
+"""Largest magnitude of a weighted coordinate: distances between members are squared and
+summed, and 1e150 squared still leaves room for sums (floats end near 1.8e308)."""
+
+
 def declared_coordinates(data, types=None, weights=None, scale=None) -> np.ndarray:
     """Rows whose Euclidean distances and variances are asw.cluster's (see module doc).
 
@@ -154,13 +159,21 @@ def declared_coordinates(data, types=None, weights=None, scale=None) -> np.ndarr
             x = values.to_numpy(dtype=np.float64)
             if not np.all(np.isfinite(x)):
                 raise InputError(f"column {name!r} has infinite values; allowed: finite numbers")
-            spread = {None: 0.0, "sd": x.std(ddof=1) if len(x) > 1 else 0.0,
-                      "range": np.ptp(x) if len(x) else 0.0}[scale]
-            blocks.append((x / spread if spread > 0 else x)[:, None] * weight)
+            with np.errstate(over="ignore", invalid="ignore"):
+                spread = {None: 0.0, "sd": x.std(ddof=1) if len(x) > 1 else 0.0,
+                          "range": np.ptp(x) if len(x) else 0.0}[scale]
+                block = (x / spread if spread > 0 else x)[:, None] * weight
         else:
             codes, _ = pd.factorize(values, sort=True)
             onehot = codes[:, None] == np.arange(codes.max() + 1 if len(codes) else 0)
-            blocks.append(onehot * (weight * np.sqrt(0.5)))
+            spread, block = 0.0, onehot * (weight * np.sqrt(0.5))
+        if not (np.isfinite(spread) and np.all(np.abs(block) <= LARGEST_COORDINATE)):
+            raise InputError(
+                f"column {name!r} with weight {weight!r}: its values times the weight (after "
+                f"scaling by {scale}) reach {float(np.max(np.abs(block), initial=0.0)):g}; "
+                f"allowed: up to {LARGEST_COORDINATE:g} in magnitude, so that squared "
+                "distances stay finite; rescale the column or lower its weight")
+        blocks.append(block)
     if not blocks:
         return np.zeros((len(table), 0))
     return np.concatenate(blocks, axis=1).astype(np.float64)
@@ -179,6 +192,11 @@ def checked_distances(distances) -> np.ndarray:
     if len(bad):
         i, j = bad[0]
         raise InputError(f"distances[{i}, {j}] = {float(d[i, j])}; allowed: finite numbers >= 0")
+    large = np.argwhere(d > LARGEST_COORDINATE)
+    if len(large):
+        i, j = large[0]
+        raise InputError(f"distances[{i}, {j}] = {float(d[i, j])}; allowed: up to "
+                         f"{LARGEST_COORDINATE:g}, so that squared distances stay finite")
     tol = 1e-9 * max(1.0, float(d.max(initial=0.0)))
     diag = np.flatnonzero(np.abs(np.diag(d)) > tol)
     if len(diag):

@@ -30,7 +30,8 @@ from functools import lru_cache
 import numpy as np
 from scipy.spatial.distance import cdist
 
-from model.analysis.faultline_data import checked_distances, declared_coordinates
+from model.analysis.faultline_data import (LARGEST_COORDINATE, checked_distances,
+                                           declared_coordinates)
 from model.analysis.input_errors import InputError, InputTypeError
 
 _TOL = 1e-12
@@ -82,6 +83,10 @@ def _as_matrix(attributes, metric: str) -> np.ndarray:
         raise InputError(f"attributes must be a 1-D or 2-D array (rows = groups), got shape {x.shape}")
     if not np.all(np.isfinite(x)):
         raise InputError("attributes must be finite (no NaN or infinite values)")
+    if metric == "euclidean" and np.any(np.abs(x) > LARGEST_COORDINATE):
+        raise InputError(f"attributes reach {float(np.abs(x).max()):g}; allowed: up to "
+                         f"{LARGEST_COORDINATE:g} in magnitude, so that squared distances stay "
+                         "finite")
     return x
 
 
