@@ -102,7 +102,10 @@ def main(argv: list[str] | None = None) -> int:
             from .odd import write_parameter_table
 
             if args.write:
-                write_parameter_table(Path(args.write))
+                try:
+                    write_parameter_table(Path(args.write))
+                except ValueError as err:  # no table markers, or not UTF-8 text
+                    raise ParameterError(f"--write = {args.write!r}: {err}") from None
                 print(f"parameter table written into {args.write}")
             else:
                 print(odd_table())
