@@ -15,11 +15,12 @@ from typing import Any
 import pandas as pd
 
 from model.core.model import AllianceModel
-from model.core.parameters import (SCHEMA_BY_NAME, SEED_HIGH, SWITCHES, ParameterError, as_dict,
-                                   check_seed, show)
+from model.core.parameters import (SCHEMA_BY_NAME, SWITCHES, ParameterError, as_dict, check_seed,
+                                   show)
 from model.run import metrics_table
 from model.core.resources import ResourceError
 from model.core.scenario import ScenarioError, load_scenario
+from model.numerics.seeds import SEED_ALLOWED
 
 from . import views
 from .controls import checked
@@ -79,8 +80,7 @@ class Session:
         """Restart with another seed; refuses anything but a non-negative integer."""
         text = str(value).strip()
         if not re.fullmatch(r"\d{1,19}", text):
-            raise ParameterError(f"seed = {show(value)} is not allowed: expected a whole number "
-                                 f"in [0, {SEED_HIGH}]")
+            raise ParameterError(f"'seed' = {show(value)} is not allowed: expected {SEED_ALLOWED}")
         seed = check_seed(int(text))
         with self.lock:
             self._rebuild(self.params, seed, self.scenario)

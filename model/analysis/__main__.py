@@ -12,6 +12,7 @@ file, line and column, and exit status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -124,13 +125,16 @@ def _survival(args) -> str:
                          f"{fit.reading}")
             fits_for_figure.append((name, t, e, fit))
     if args.figure:
-        _hazard_figures(args.figure, fits_for_figure)
-        lines.append(f"Figure: {args.figure}")
+        written = _hazard_figures(args.figure, fits_for_figure)
+        lines.append(("Figure: " if len(written) == 1 else "Figures: ")
+                     + ", ".join(str(path) for path in written))
     return "\n".join(lines)
 
 
-def _hazard_figures(path: Path, fits) -> None:
-    """One figure per group (Kaplan-Meier beside the fits); several groups: one file each."""
+def _hazard_figures(path: Path, fits) -> list[Path]:
+    """One figure per group (Kaplan-Meier beside the fits); several groups: one file each,
+    named after the group (characters a file name cannot hold become ``_``). Returns the
+    files written."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -139,13 +143,25 @@ def _hazard_figures(path: Path, fits) -> None:
     from model.plots import plot_hazard_fit
 
     names = list(dict.fromkeys(name for name, *_ in fits))
-    for name in names:
+    targets = [path] if len(names) == 1 else _figure_paths(path, names)
+    for name, target in zip(names, targets):
         mine = [(t, e, fit) for n, t, e, fit in fits if n == name]
         t, e = mine[0][0], mine[0][1]
         fig = plot_hazard_fit(t, [fit for *_, fit in mine], event=e)
-        target = path if len(names) == 1 else path.with_name(f"{path.stem}_{name}{path.suffix}")
         fig.savefig(target, dpi=120)
         plt.close(fig)
+    return targets
+
+
+def _figure_paths(path: Path, names: list[str]) -> list[Path]:
+    """``path`` with ``_<group>`` before its suffix, one distinct file per group."""
+    out, seen = [], set()
+    for k, name in enumerate(names, start=1):
+        safe = re.sub(r"[^\w\-. ]", "_", name)[:80].strip() or "group"
+        stem = f"{path.stem}_{safe}" if safe not in seen else f"{path.stem}_{safe}_{k}"
+        seen.add(safe)
+        out.append(path.with_name(f"{stem}{path.suffix}"))
+    return out
 
 
 def _landscape(args, rest: list[str]) -> int:
