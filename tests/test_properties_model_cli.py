@@ -208,7 +208,8 @@ def test_the_run_function_starts_with_the_values_given_or_raises_a_named_error(d
                   st.dictionaries(st.sampled_from(["n_groups", "bond", "enable_mediation",
                                                    "collect_every", "mediation_capasity"]),
                                   st.sampled_from([3000, 10**400, None, [1], float("nan"),
-                                                   "x"]), min_size=1, max_size=2), "params")
+                                                   "x"]), min_size=1, max_size=2)
+                  | st.sampled_from([[1, 2], {1: 2}, "x"]), "params")
     with tempfile.TemporaryDirectory() as name:
         scenario = pick(st.just(None), scenario_options(Path(name)), "scenario")
         try:
