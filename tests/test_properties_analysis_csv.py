@@ -120,7 +120,8 @@ KIND = [("not a finite number", "cell not finite"), ("is not a number", "cell no
         ("no row for", "missing name"), ("no size for", "missing name"),
         ("must list actor names", "no names"), ("> 0", "duration not positive"),
         ("positive", "duration not positive"), ("whole number", "seed out of range"),
-        ("likelihood", "no maximum-likelihood fit"), ("squared distances", "values too large")]
+        ("likelihood", "no maximum-likelihood fit"), ("squared distances", "values too large"),
+        ("allowed: a finite number >= 0", "weight not allowed")]
 
 
 def kind_of(message: str) -> str:
