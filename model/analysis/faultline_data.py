@@ -54,7 +54,7 @@ def _named(spec, columns, what: str, partial: bool) -> dict:
         out = dict(zip(columns, spec))
     else:
         raise InputTypeError(f"{what} must be a mapping column -> value or a sequence in column "
-                        f"order, got {type(spec).__name__}")
+                             f"order, got {type(spec).__name__}")
     if not partial:
         missing = [c for c in columns if c not in out]
         if missing:
@@ -155,7 +155,7 @@ def declared_coordinates(data, types=None, weights=None, scale=None) -> np.ndarr
         if kind == NUMERIC:
             if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
                 raise InputTypeError(f"column {name!r} is declared '{NUMERIC}' but holds "
-                                f"{values.dtype} values; declare it '{NOMINAL}' or convert it")
+                                     f"{values.dtype} values; declare it '{NOMINAL}' or convert it")
             x = values.to_numpy(dtype=np.float64)
             if not np.all(np.isfinite(x)):
                 raise InputError(f"column {name!r} has infinite values; allowed: finite numbers")

@@ -76,7 +76,7 @@ def _as_matrix(attributes, metric: str) -> np.ndarray:
         x = np.asarray(attributes, dtype=np.float64)
     except (TypeError, ValueError) as err:
         raise InputTypeError(f"metric={metric!r} needs numbers in every column ({err}); for text "
-                        f"columns pass a DataFrame with types=... instead") from None
+                             f"columns pass a DataFrame with types=... instead") from None
     if x.ndim == 1:
         x = x[:, None]
     if x.ndim != 2:

@@ -35,7 +35,7 @@ def event_flags(event=None, censored=None) -> np.ndarray:
     """
     if (event is None) == (censored is None):
         raise InputTypeError("give the lifetimes' flags as event= (True = the end was observed) or "
-                        "censored= (True = still alive when observation ended), exactly one")
+                             "censored= (True = still alive when observation ended), exactly one")
     flags, given = (event, "event") if censored is None else (censored, "censored")
     name = str(getattr(flags, "name", "") or "").lower()
     if given == "event" and "censor" in name:

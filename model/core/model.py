@@ -20,8 +20,8 @@ from model.core.alliances import AllianceTracker
 from model.core.collection import AllianceDataCollector
 from model.core.draws import StepDraws, draw_step
 from model.core.metrics import COUNTERS, METRICS, compute_metrics
-from model.core.parameters import (ECONOMIC_AXES, NATURE_AXIS, ParameterError, Params, SCHEMA_BY_NAME,
-                                   check_seed, show, validate)
+from model.core.parameters import (ECONOMIC_AXES, NATURE_AXIS, SCHEMA_BY_NAME, ParameterError,
+                                   Params, check_seed, show, validate)
 from model.core.population import draw_population
 from model.core.resources import check_memory, check_steps
 from model.core.scenario import load_scenario
