@@ -15,9 +15,12 @@ from typing import Any
 import pandas as pd
 
 from model.core.model import AllianceModel
-from model.core.parameters import SCHEMA_BY_NAME, SWITCHES, ParameterError, as_dict
+from model.core.parameters import (SCHEMA_BY_NAME, SWITCHES, ParameterError, as_dict, check_seed,
+                                   show)
 from model.run import metrics_table
+from model.core.resources import ResourceError
 from model.core.scenario import ScenarioError, load_scenario
+from model.numerics.seeds import SEED_ALLOWED
 
 from . import views
 from .controls import checked
@@ -76,9 +79,9 @@ class Session:
     def set_seed(self, value: Any) -> None:
         """Restart with another seed; refuses anything but a non-negative integer."""
         text = str(value).strip()
-        if not re.fullmatch(r"\d{1,18}", text):
-            raise ParameterError(f"seed = {value!r} is not allowed: expected a whole number >= 0")
-        seed = int(text)
+        if not re.fullmatch(r"\d{1,19}", text):
+            raise ParameterError(f"'seed' = {show(value)} is not allowed: expected {SEED_ALLOWED}")
+        seed = check_seed(int(text))
         with self.lock:
             self._rebuild(self.params, seed, self.scenario)
 
@@ -192,7 +195,7 @@ class Session:
 
 def describe_error(err: Exception) -> str:
     """A message for the room: refusals as they are, anything else with its type named."""
-    if isinstance(err, (ParameterError, ScenarioError)):
+    if isinstance(err, (ParameterError, ScenarioError, ResourceError)):
         return str(err)
     return f"The model could not do that ({type(err).__name__}: {err}); the previous run is kept."
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from model.core.parameters import SCHEMA, ParameterError, odd_table, parse_assignment
+from model.core.parameters import SCHEMA, ParameterError, check_seed, odd_table, parse_assignment
+from model.core.resources import ResourceError, check_runs, check_steps
 from model.core.scenario import ScenarioError
 
 QUICKSTART = {"n_groups": 60}
@@ -107,13 +108,19 @@ def main(argv: list[str] | None = None) -> int:
             from .odd import write_parameter_table
 
             if args.write:
-                write_parameter_table(Path(args.write))
+                try:
+                    write_parameter_table(Path(args.write))
+                except ValueError as err:  # no table markers, or not UTF-8 text
+                    raise ParameterError(f"--write = {args.write!r}: {err}") from None
                 print(f"parameter table written into {args.write}")
             else:
                 print(odd_table())
             return 0
-    except (ParameterError, ScenarioError) as err:
+    except (ParameterError, ScenarioError, ResourceError) as err:
         print(f"error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:  # a path given on the command line that cannot be read or written
+        print(f"error: {err.filename or ''}: {err.strerror or err}", file=sys.stderr)
         return 2
     return 1
 
@@ -130,6 +137,8 @@ def _run(args) -> int:
 
     if args.steps < 1:
         raise ParameterError(f"--steps = {args.steps} is not allowed: expected a positive integer")
+    check_steps(args.steps, "--steps")
+    check_seed(args.seed, "--seed")
     params = dict(QUICKSTART) if args.command == "quickstart" and args.scenario is None else {}
     params.update(parse_assignment(a) for a in args.assignments)
     graphml = Path(args.graphml) if args.graphml else None
@@ -137,12 +146,12 @@ def _run(args) -> int:
         raise ParameterError(f"--graphml = {args.graphml!r} cannot be written: folder "
                              f"{str(graphml.parent)!r} does not exist")
     model = AllianceModel(seed=args.seed, scenario=args.scenario, **params)
-    model.run(args.steps)
     out = Path(args.out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise ParameterError(f"--out = {str(out)!r} cannot be created: {err.strerror}") from None
+    model.run(args.steps)
     table = metrics_table(model)
     title = (f"{model.params.n_groups} groups, seed {args.seed}"
              + (f", scenario {args.scenario}" if args.scenario else ""))
@@ -192,6 +201,8 @@ def _patterns(args) -> int:
     for flag, value in (("--seeds", args.seeds), ("--steps", args.steps)):
         if value < 1:
             raise ParameterError(f"{flag} = {value} is not allowed: expected a positive integer")
+    check_steps(args.steps, "--steps")
+    check_runs(args.seeds, "--seeds")
     params = dict(parse_assignment(a) for a in args.assignments)
     results = evaluate(contact_records(params, seeds=range(args.seeds), steps=args.steps,
                                        scenario=args.scenario))

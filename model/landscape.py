@@ -14,12 +14,12 @@ beyond that the search is heuristic and the report says so.
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from pathlib import Path
 
 import numpy as np
 
+from model.analysis.input_errors import InputError
 from model.analysis.landscape import (
     NashReport,
     canonical_labels,
@@ -30,6 +30,7 @@ from model.analysis.landscape import (
 )
 from model.analysis.landscape_exact import MAX_EXACT_ACTORS_BY_K, exact_minima_k
 from model.analysis.landscape_files import read_propensity_csv, read_sizes_csv
+from model.numerics.seeds import SEED_ALLOWED, is_seed
 
 
 ENERGY_CONVENTION = ("Energy: summed over ordered pairs i != j, so each unordered pair counts "
@@ -204,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.top < 1:
         parser.error(f"--top must be >= 1; got {args.top}")
     try:
+        if not is_seed(args.seed):
+            raise InputError(f"'--seed' = {args.seed} is not allowed: expected {SEED_ALLOWED}")
         names, matrix = read_propensity_csv(args.propensity)
         sources = [f"Propensity: {args.propensity}"]
         if args.sizes is None:
@@ -214,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
             sources.append(f"Sizes: {args.sizes}")
         text = _report(names, matrix, weights, args.coalitions, args.top, args.seed, sources,
                        args.ordered_pairs)
-    except (ValueError, OSError, csv.Error) as error:
+    except (InputError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(text)

@@ -12,7 +12,8 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from model.core.model import AllianceModel
+from model.core.model import AllianceModel, check_step_count
+from model.core.parameters import ParameterError, show
 from model.analysis.persistence import stability_summary
 
 
@@ -49,7 +50,8 @@ def run(params: Mapping[str, Any] | None = None, /, *, seed: int = 0, steps: int
         Outcome name -> value (see docs/ODD.md, Observation), and ``wall_time`` in seconds.
     """
     start = time.perf_counter()
-    values = {**(params or {}), **more}
+    check_step_count(steps)
+    values = {**_mapping(params), **more}
     model = AllianceModel(seed=seed, scenario=scenario, **values).run(steps)
     out = outcomes_of(model, outcomes)
     if measure is not None:
@@ -62,6 +64,20 @@ def run(params: Mapping[str, Any] | None = None, /, *, seed: int = 0, steps: int
         out["timeseries"] = metrics_table(model)
     out["wall_time"] = time.perf_counter() - start
     return out
+
+
+def _mapping(params) -> dict:
+    """The parameters given as a mapping (or none), as a dict; anything else is refused."""
+    if params is None:
+        return {}
+    if not isinstance(params, Mapping):
+        raise ParameterError(f"parameters = {show(params)} is not allowed: expected a mapping "
+                             "of parameter name to value")
+    odd = [key for key in params if not isinstance(key, str)]
+    if odd:
+        raise ParameterError(f"unknown parameter {show(odd[0])}: parameter names are strings; "
+                             "known parameters are listed by `python -m model params`")
+    return dict(params)
 
 
 RUN_OUTCOMES = ("stable_alliance_formed", "largest_stable_alliance_groups",
@@ -146,9 +162,10 @@ def contact_records(params: Mapping[str, Any] | None = None, *, seeds: Sequence[
     contact patterns of model.analysis.contact_patterns against the model's output."""
     from model.core.contact_record import ContactRecorder
 
+    check_step_count(steps)
     records = []
     for seed in seeds:
-        model = AllianceModel(seed=seed, scenario=scenario, **dict(params or {}))
+        model = AllianceModel(seed=seed, scenario=scenario, **_mapping(params))
         recorder = ContactRecorder(model)
         model.run(steps)
         records.append(recorder.record())

@@ -12,10 +12,13 @@ file, line and column, and exit status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
 import numpy as np
+
+from model.analysis.input_errors import InputError
 
 PROG = "python -m model.analysis"
 
@@ -29,11 +32,11 @@ def _weights(items: list[str]) -> dict[str, float]:
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise ValueError(f"--weight {item!r}: expected COLUMN=NUMBER, e.g. --weight age=0.1")
+            raise InputError(f"--weight {item!r}: expected COLUMN=NUMBER, e.g. --weight age=0.1")
         try:
             out[name.strip()] = float(value)
         except ValueError:
-            raise ValueError(f"--weight {item!r}: {value!r} is not a number") from None
+            raise InputError(f"--weight {item!r}: {value!r} is not a number") from None
     return out
 
 
@@ -43,11 +46,11 @@ def _faultlines(args) -> str:
 
     numeric, nominal = _names(args.numeric), _names(args.nominal)
     if not numeric and not nominal:
-        raise ValueError("declare the attributes: --numeric COL[,COL...] and/or "
+        raise InputError("declare the attributes: --numeric COL[,COL...] and/or "
                          "--nominal COL[,COL...] (no column type is guessed)")
     both = sorted(set(numeric) & set(nominal))
     if both:
-        raise ValueError(f"column {both[0]!r} is declared both --numeric and --nominal")
+        raise InputError(f"column {both[0]!r} is declared both --numeric and --nominal")
     frame = read_table_csv(args.file)
     extra = [c for c in (args.id, args.group) if c]
     require_columns(frame, numeric + nominal + extra)
@@ -59,7 +62,7 @@ def _faultlines(args) -> str:
     weights = _weights(args.weight)
     unknown = [c for c in weights if c not in types]
     if unknown:
-        raise ValueError(f"--weight names {unknown[0]!r}, which is not a declared attribute")
+        raise InputError(f"--weight names {unknown[0]!r}, which is not a declared attribute")
     scale = None if args.scale == "none" else args.scale
     ids = texts(frame, args.id) if args.id else np.array([str(r + 1) for r in range(len(frame))])
     groups = texts(frame, args.group) if args.group else np.full(len(frame), "all")
@@ -92,7 +95,7 @@ def _survival(args) -> str:
     from model.analysis.table_files import numbers, read_table_csv, require_columns, texts
 
     if (args.event is None) == (args.censored is None):
-        raise ValueError("give exactly one of --event COL (1 = the end was observed) or "
+        raise InputError("give exactly one of --event COL (1 = the end was observed) or "
                          "--censored COL (1 = still alive when observation ended)")
     flag = args.event or args.censored
     frame = read_table_csv(args.file)
@@ -101,7 +104,7 @@ def _survival(args) -> str:
     flags = numbers(frame, flag)
     bad = np.flatnonzero(~np.isin(flags, (0.0, 1.0)))
     if len(bad):
-        raise ValueError(f"{args.file}, data row {bad[0] + 1}, column {flag!r}: "
+        raise InputError(f"{args.file}, data row {bad[0] + 1}, column {flag!r}: "
                          f"{frame[flag].iloc[bad[0]]!r} is not 0 or 1")
     observed = flags == 1.0 if args.event else flags == 0.0
     groups = texts(frame, args.group) if args.group else np.full(len(frame), "all")
@@ -122,13 +125,16 @@ def _survival(args) -> str:
                          f"{fit.reading}")
             fits_for_figure.append((name, t, e, fit))
     if args.figure:
-        _hazard_figures(args.figure, fits_for_figure)
-        lines.append(f"Figure: {args.figure}")
+        written = _hazard_figures(args.figure, fits_for_figure)
+        lines.append(("Figure: " if len(written) == 1 else "Figures: ")
+                     + ", ".join(str(path) for path in written))
     return "\n".join(lines)
 
 
-def _hazard_figures(path: Path, fits) -> None:
-    """One figure per group (Kaplan-Meier beside the fits); several groups: one file each."""
+def _hazard_figures(path: Path, fits) -> list[Path]:
+    """One figure per group (Kaplan-Meier beside the fits); several groups: one file each,
+    named after the group (characters a file name cannot hold become ``_``). Returns the
+    files written."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -137,13 +143,25 @@ def _hazard_figures(path: Path, fits) -> None:
     from model.plots import plot_hazard_fit
 
     names = list(dict.fromkeys(name for name, *_ in fits))
-    for name in names:
+    targets = [path] if len(names) == 1 else _figure_paths(path, names)
+    for name, target in zip(names, targets):
         mine = [(t, e, fit) for n, t, e, fit in fits if n == name]
         t, e = mine[0][0], mine[0][1]
         fig = plot_hazard_fit(t, [fit for *_, fit in mine], event=e)
-        target = path if len(names) == 1 else path.with_name(f"{path.stem}_{name}{path.suffix}")
         fig.savefig(target, dpi=120)
         plt.close(fig)
+    return targets
+
+
+def _figure_paths(path: Path, names: list[str]) -> list[Path]:
+    """``path`` with ``_<group>`` before its suffix, one distinct file per group."""
+    out, seen = [], set()
+    for k, name in enumerate(names, start=1):
+        safe = re.sub(r"[^\w\-. ]", "_", name)[:80].strip() or "group"
+        stem = f"{path.stem}_{safe}" if safe not in seen else f"{path.stem}_{safe}_{k}"
+        seen.add(safe)
+        out.append(path.with_name(f"{stem}{path.suffix}"))
+    return out
 
 
 def _landscape(args, rest: list[str]) -> int:
@@ -204,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--k-max must be at least 2; got {args.k_max}")
     try:
         text = _faultlines(args) if args.command == "faultlines" else _survival(args)
-    except (ValueError, TypeError, OSError) as error:
+    except (InputError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(text)

@@ -30,7 +30,9 @@ from functools import lru_cache
 import numpy as np
 from scipy.spatial.distance import cdist
 
-from model.analysis.faultline_data import checked_distances, declared_coordinates
+from model.analysis.faultline_data import (LARGEST_COORDINATE, checked_distances,
+                                           declared_coordinates)
+from model.analysis.input_errors import InputError, InputTypeError
 
 _TOL = 1e-12
 
@@ -73,14 +75,18 @@ def _as_matrix(attributes, metric: str) -> np.ndarray:
     try:
         x = np.asarray(attributes, dtype=np.float64)
     except (TypeError, ValueError) as err:
-        raise TypeError(f"metric={metric!r} needs numbers in every column ({err}); for text "
-                        f"columns pass a DataFrame with types=... instead") from None
+        raise InputTypeError(f"metric={metric!r} needs numbers in every column ({err}); for text "
+                             f"columns pass a DataFrame with types=... instead") from None
     if x.ndim == 1:
         x = x[:, None]
     if x.ndim != 2:
-        raise ValueError(f"attributes must be a 1-D or 2-D array (rows = groups), got shape {x.shape}")
+        raise InputError(f"attributes must be a 1-D or 2-D array (rows = groups), got shape {x.shape}")
     if not np.all(np.isfinite(x)):
-        raise ValueError("attributes must be finite (no NaN or infinite values)")
+        raise InputError("attributes must be finite (no NaN or infinite values)")
+    if metric == "euclidean" and np.any(np.abs(x) > LARGEST_COORDINATE):
+        raise InputError(f"attributes reach {float(np.abs(x).max()):g}; allowed: up to "
+                         f"{LARGEST_COORDINATE:g} in magnitude, so that squared distances stay "
+                         "finite")
     return x
 
 
@@ -92,18 +98,18 @@ def _rows(attributes, metric: str, types, weights, scale) -> tuple[np.ndarray, s
     takes category codes as they are; "euclidean" z-scores every column.
     """
     if metric not in METRICS:
-        raise ValueError(f"metric = {metric!r}; allowed: 'auto' (declared column types), "
+        raise InputError(f"metric = {metric!r}; allowed: 'auto' (declared column types), "
                          f"'matching' (category codes), 'euclidean' (z-scored numbers)")
     if metric == "auto":
         return declared_coordinates(attributes, types, weights, scale), "euclidean"
     if types is not None or weights is not None or scale is not None:
-        raise ValueError(f"types, weights and scale describe declared columns and need "
+        raise InputError(f"types, weights and scale describe declared columns and need "
                          f"metric='auto', not metric={metric!r}")
     x = _as_matrix(attributes, metric)
     if metric == "matching":
         bad = np.flatnonzero(np.any(x != np.round(x), axis=0))
         if len(bad):
-            raise ValueError(f"metric='matching' compares category codes, but column "
+            raise InputError(f"metric='matching' compares category codes, but column "
                              f"{bad[0]} holds non-integer values; declare numeric columns "
                              f"with types=... and metric='auto'")
         return x, "matching"
@@ -252,7 +258,7 @@ def agglomerate(distances, weights, method: str, k_max: int) -> dict[int, np.nda
     if method == "ward":
         d *= 2.0 * np.outer(size, size) / np.add.outer(size, size)
     elif method != "average":
-        raise ValueError("method must be 'ward' or 'average'")
+        raise InputError("method must be 'ward' or 'average'")
     np.fill_diagonal(d, np.inf)
     labels = np.arange(m)
     cuts = {m: labels.copy()} if 2 <= m <= k_max else {}
@@ -537,14 +543,14 @@ def average_silhouette_width(attributes=None, *, types=None, weights=None, scale
         reports for homogeneous teams.
     """
     if k_max < 2:
-        raise ValueError(f"k_max = {k_max!r}; allowed: an integer >= 2")
+        raise InputError(f"k_max = {k_max!r}; allowed: an integer >= 2")
     if distances is not None:
         if attributes is not None or types is not None or weights is not None or scale is not None:
-            raise ValueError("give either attributes (with types, weights, scale) or "
+            raise InputError("give either attributes (with types, weights, scale) or "
                              "distances, not both")
         return _asw_of_distances(checked_distances(distances), k_max, exact_max)
     if attributes is None:
-        raise TypeError("average_silhouette_width needs attributes or distances=")
+        raise InputTypeError("average_silhouette_width needs attributes or distances=")
     x, metric = _rows(attributes, metric, types, weights, scale)
     n = len(x)
     if n < 3:

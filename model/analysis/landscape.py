@@ -37,6 +37,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.analysis.input_errors import InputError
+from model.numerics.seeds import SEED_ALLOWED, is_seed
+
 SYMMETRY_TOLERANCE = 1e-9
 MAX_EXACT_ACTORS = 24
 _CHUNK = 1 << 15
@@ -163,16 +166,16 @@ def _as_float_array(value, what: str) -> np.ndarray:
     try:
         raw = np.asarray(value, dtype=object)
     except ValueError:
-        raise ValueError(f"{what} must be a rectangular numeric array") from None
+        raise InputError(f"{what} must be a rectangular numeric array") from None
     for index in np.ndindex(raw.shape):
         try:
             float(raw[index])
         except (TypeError, ValueError):
             where = index[0] if len(index) == 1 else index
-            raise ValueError(
+            raise InputError(
                 f"{what} must be numeric; entry {where} is {raw[index]!r}"
             ) from None
-    raise ValueError(f"{what} must be a rectangular numeric array")
+    raise InputError(f"{what} must be a rectangular numeric array")
 
 
 def first_asymmetric_cell(matrix: np.ndarray, tolerance: float = SYMMETRY_TOLERANCE):
@@ -190,57 +193,81 @@ def _check_propensity(propensity, tolerance: float = SYMMETRY_TOLERANCE) -> np.n
     """Return a validated, symmetric copy of ``propensity`` with a zero diagonal."""
     matrix = _as_float_array(propensity, "propensity")
     if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
-        raise ValueError(
+        raise InputError(
             f"propensity must be a square n x n matrix; got shape {matrix.shape}"
         )
     if matrix.shape[0] == 0:
-        raise ValueError("propensity must describe at least one actor; got a 0 x 0 matrix")
+        raise InputError("propensity must describe at least one actor; got a 0 x 0 matrix")
     bad = ~np.isfinite(matrix)
     if bad.any():
         i, j = np.argwhere(bad)[0]
-        raise ValueError(
+        raise InputError(
             f"propensity has a missing or non-finite value at row {i}, column {j}: "
             f"{matrix[i, j]}; every cell must be a finite number"
         )
     found = first_asymmetric_cell(matrix, tolerance)
     if found:
         i, j, limit = found
-        raise ValueError(
+        raise InputError(
             f"propensity must be symmetric (|p_ij - p_ji| <= {limit:g}); "
             f"p[{i}, {j}] = {matrix[i, j]:g} but p[{j}, {i}] = {matrix[j, i]:g}"
         )
-    symmetric = (matrix + matrix.T) / 2.0
+    symmetric = matrix / 2.0 + matrix.T / 2.0  # halves first: no overflow near the float limit
     np.fill_diagonal(symmetric, 0.0)
     return symmetric
 
 
-def _check_sizes(sizes, n: int) -> np.ndarray:
-    if sizes is None:
-        return np.ones(n)
+def _check_sizes(sizes, matrix: np.ndarray) -> np.ndarray:
+    """Sizes checked one by one and, with the propensity, for energies that stay finite."""
+    n = matrix.shape[0]
+    values = np.ones(n) if sizes is None else _checked_size_values(sizes, n)
+    _check_scale(matrix, values)
+    return values
+
+
+def _checked_size_values(sizes, n: int) -> np.ndarray:
     values = _as_float_array(sizes, "sizes")
     if values.ndim != 1 or values.shape[0] != n:
-        raise ValueError(
+        raise InputError(
             f"sizes must be a 1-D array with one entry per actor (n={n}); "
             f"got shape {values.shape}"
         )
     bad = ~np.isfinite(values)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise ValueError(
+        raise InputError(
             f"sizes[{i}] is missing or non-finite ({values[i]}); "
             "sizes must be finite numbers >= 0"
         )
     negative = values < 0
     if negative.any():
         i = int(np.flatnonzero(negative)[0])
-        raise ValueError(f"sizes[{i}] = {values[i]:g} is negative; sizes must be >= 0")
+        raise InputError(f"sizes[{i}] = {values[i]:g} is negative; sizes must be >= 0")
     return values
+
+
+LARGEST_ENERGY = float(np.finfo(np.float64).max) / 16
+"""Largest sum over ordered pairs of s_i s_j |p_ij| (and over j of s_j |p_ij|) allowed: the
+searches add and double such sums, so this leaves them room to stay finite."""
+
+
+def _check_scale(matrix: np.ndarray, weights: np.ndarray) -> None:
+    with np.errstate(over="ignore", invalid="ignore"):
+        pull = np.abs(matrix) @ weights
+        total = weights @ pull
+    if not (np.all(pull <= LARGEST_ENERGY) and total <= LARGEST_ENERGY):
+        raise InputError(
+            f"sizes and propensities are too large together: sum_ij s_i s_j |p_ij| = "
+            f"{float(total):g} overflows the search's arithmetic; allowed: sums of s_j |p_ij| "
+            f"and of s_i s_j |p_ij| up to {LARGEST_ENERGY:.4g}; rescale the sizes (e.g. to "
+            "shares) or the propensities"
+        )
 
 
 def _check_labels(labels, n: int) -> np.ndarray:
     values = np.asarray(labels)
     if values.ndim != 1 or values.shape[0] != n:
-        raise ValueError(
+        raise InputError(
             f"labels must be a 1-D array with one coalition label per actor (n={n}); "
             f"got shape {values.shape}"
         )
@@ -248,7 +275,7 @@ def _check_labels(labels, n: int) -> np.ndarray:
         return values.astype(np.int64)
     for index, value in enumerate(values.tolist()):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not float(value).is_integer():
-            raise ValueError(f"labels must be integers; labels[{index}] = {value!r}")
+            raise InputError(f"labels must be integers; labels[{index}] = {value!r}")
     return values.astype(np.int64)
 
 
@@ -258,13 +285,13 @@ def _show(value) -> str:
 
 def _check_k(k) -> int:
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2:
-        raise ValueError(f"k (number of coalitions) must be an integer >= 2; got {_show(k)}")
+        raise InputError(f"k (number of coalitions) must be an integer >= 2; got {_show(k)}")
     return int(k)
 
 
 def _check_count(value, what: str, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{what} must be an integer >= {minimum}; got {_show(value)}")
+        raise InputError(f"{what} must be an integer >= {minimum}; got {_show(value)}")
     return int(value)
 
 
@@ -329,7 +356,7 @@ def frustration(labels, propensity, sizes=None) -> np.ndarray:
     """
     matrix = _check_propensity(propensity)
     n = matrix.shape[0]
-    weights = _check_sizes(sizes, n)
+    weights = _check_sizes(sizes, matrix)
     coalition = _check_labels(labels, n)
     apart = coalition[:, None] != coalition[None, :]
     return (matrix * apart) @ weights
@@ -359,7 +386,7 @@ def energy(labels, propensity, sizes=None) -> float:
     """
     matrix = _check_propensity(propensity)
     n = matrix.shape[0]
-    return _raw_energy(_check_labels(labels, n), matrix, _check_sizes(sizes, n))
+    return _raw_energy(_check_labels(labels, n), matrix, _check_sizes(sizes, matrix))
 
 
 def _raw_energy(labels: np.ndarray, matrix: np.ndarray, weights: np.ndarray) -> float:
@@ -398,7 +425,7 @@ def _landscape_chunks(matrix: np.ndarray, weights: np.ndarray):
 
 def _check_exact_size(n: int) -> None:
     if n > MAX_EXACT_ACTORS:
-        raise ValueError(
+        raise InputError(
             f"exact enumeration supports at most {MAX_EXACT_ACTORS} actors "
             f"(2**{MAX_EXACT_ACTORS - 1} configurations); got n={n}; "
             "use heuristic_minimum for larger systems"
@@ -438,7 +465,7 @@ def exact_minima(propensity, sizes=None, *, tol: float = 1e-9) -> GlobalMinima:
     matrix = _check_propensity(propensity)
     n = matrix.shape[0]
     _check_exact_size(n)
-    weights = _check_sizes(sizes, n)
+    weights = _check_sizes(sizes, matrix)
     total = 1 << (n - 1)
     energies = np.empty(total)
     for codes, block, _ in _landscape_chunks(matrix, weights):
@@ -489,7 +516,7 @@ def local_minima_and_basins(propensity, sizes=None, *, tol: float = 1e-9) -> lis
     matrix = _check_propensity(propensity)
     n = matrix.shape[0]
     _check_exact_size(n)
-    weights = _check_sizes(sizes, n)
+    weights = _check_sizes(sizes, matrix)
     total = 1 << (n - 1)
     atol = _energy_tolerance(matrix, weights, tol)
     flips = np.empty(n, dtype=np.int64)
@@ -525,6 +552,12 @@ def local_minima_and_basins(propensity, sizes=None, *, tol: float = 1e-9) -> lis
     return sorted(found, key=lambda item: (item.energy, -item.basin_size))
 
 
+def _one_hot(labels: np.ndarray, k: int) -> np.ndarray:
+    out = np.zeros((labels.size, k))
+    out[np.arange(labels.size), labels] = 1.0
+    return out
+
+
 def _descend(labels: np.ndarray, coupling: np.ndarray, coupling_rows: np.ndarray,
              weights: np.ndarray, k: int, atol: float) -> tuple[np.ndarray, float]:
     """Steepest single-switch descent for k coalitions, O(n k) per switch.
@@ -534,7 +567,7 @@ def _descend(labels: np.ndarray, coupling: np.ndarray, coupling_rows: np.ndarray
     updates two columns of the field by ``+-p_{.i} s_i``. Returns the final
     labels and their energy ``sum_i s_i (sum_c field[i, c] - field[i, label_i])``.
     """
-    field = coupling @ np.eye(k)[labels]
+    field = coupling @ _one_hot(labels, k)
     rows = np.arange(labels.size)
     scale = 2.0 * weights[:, None]
     while True:
@@ -572,7 +605,8 @@ def heuristic_minimum(propensity, sizes=None, k: int = 2, *, n_starts: int = 10,
     sizes : array_like, shape (n,), optional
         Sizes ``s_i >= 0``; all ones when omitted.
     k : int, default 2
-        Maximum number of coalitions, ``k >= 2``.
+        Maximum number of coalitions, ``k >= 2``; a ``k`` above ``n`` searches the same
+        partitions as ``k = n``.
     n_starts : int, default 10
         Independent random starts, ``>= 1``.
     n_kicks : int, default 10
@@ -592,13 +626,20 @@ def heuristic_minimum(propensity, sizes=None, k: int = 2, *, n_starts: int = 10,
     """
     matrix = _check_propensity(propensity)
     n = matrix.shape[0]
-    weights = _check_sizes(sizes, n)
+    weights = _check_sizes(sizes, matrix)
     k = _check_k(k)
     n_starts = _check_count(n_starts, "n_starts", 1)
     n_kicks = _check_count(n_kicks, "n_kicks", 0)
     if not 0.0 < float(kick_fraction) <= 1.0:
-        raise ValueError(f"kick_fraction must be in (0, 1]; got {_show(kick_fraction)}")
-    generator = np.random.default_rng(rng)
+        raise InputError(f"kick_fraction must be in (0, 1]; got {_show(kick_fraction)}")
+    if isinstance(rng, (int, np.integer)) and not is_seed(rng):
+        raise InputError(f"rng = {_show(rng)} is not allowed as a seed: expected {SEED_ALLOWED}")
+    try:
+        generator = np.random.default_rng(rng)
+    except (TypeError, ValueError):
+        raise InputError(f"rng must be None, a numpy Generator or a seed ({SEED_ALLOWED}); "
+                         f"got {_show(rng)}") from None
+    k = min(k, n)  # n actors fill at most n coalitions: the same partitions, less memory
     coupling = matrix * weights[None, :]
     coupling_rows = np.ascontiguousarray(coupling.T)
     atol = _energy_tolerance(matrix, weights, tol)
@@ -652,12 +693,12 @@ def nash_stability(labels, propensity, sizes=None, k: int = 2, *, tol: float = 1
     """
     matrix = _check_propensity(propensity)
     n = matrix.shape[0]
-    weights = _check_sizes(sizes, n)
+    weights = _check_sizes(sizes, matrix)
     coalition = _check_labels(labels, n)
     k = _check_k(k)
     used, position, members = np.unique(coalition, return_inverse=True, return_counts=True)
     if used.size > k:
-        raise ValueError(
+        raise InputError(
             f"labels use {used.size} coalitions but k={k}; use at most k distinct labels"
         )
     atol = _frustration_tolerance(matrix, weights, tol)
@@ -708,31 +749,31 @@ def propensity_from_trust_and_domination(trust, domination, *, weight: float = 1
     domination_matrix = _as_float_array(domination, "domination")
     for name, value in (("trust", trust_matrix), ("domination", domination_matrix)):
         if value.ndim != 2 or value.shape[0] != value.shape[1] or value.shape[0] == 0:
-            raise ValueError(f"{name} must be a non-empty square n x n matrix; got shape {value.shape}")
+            raise InputError(f"{name} must be a non-empty square n x n matrix; got shape {value.shape}")
         bad = ~np.isfinite(value)
         if bad.any():
             i, j = np.argwhere(bad)[0]
-            raise ValueError(
+            raise InputError(
                 f"{name} has a missing or non-finite value at row {i}, column {j}: {value[i, j]}"
             )
     if trust_matrix.shape != domination_matrix.shape:
-        raise ValueError(
+        raise InputError(
             f"trust and domination must have the same shape; got {trust_matrix.shape} "
             f"and {domination_matrix.shape}"
         )
     outside = np.abs(trust_matrix) > 1.0
     if outside.any():
         i, j = np.argwhere(outside)[0]
-        raise ValueError(f"trust[{i}, {j}] = {trust_matrix[i, j]:g} is outside [-1, 1]")
+        raise InputError(f"trust[{i}, {j}] = {trust_matrix[i, j]:g} is outside [-1, 1]")
     negative = domination_matrix < 0
     if negative.any():
         i, j = np.argwhere(negative)[0]
-        raise ValueError(
+        raise InputError(
             f"domination[{i}, {j}] = {domination_matrix[i, j]:g} is negative; "
             "domination must be >= 0"
         )
     if isinstance(weight, bool) or not np.isfinite(weight) or weight < 0:
-        raise ValueError(f"weight must be a finite number >= 0; got {_show(weight)}")
+        raise InputError(f"weight must be a finite number >= 0; got {_show(weight)}")
     result = (trust_matrix + trust_matrix.T) / 2.0 - weight * (domination_matrix + domination_matrix.T) / 2.0
     np.fill_diagonal(result, 0.0)
     return result

@@ -25,6 +25,7 @@ from itertools import combinations
 
 import numpy as np
 
+from model.analysis.input_errors import InputError
 from model.analysis.landscape import (
     _check_propensity,
     _check_sizes,
@@ -87,7 +88,7 @@ def count_partitions(n: int, k: int) -> int:
     """
     for name, value in (("n", n), ("k", k)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be an integer >= 1; got {_show(value)}")
+            raise InputError(f"{name} must be an integer >= 1; got {_show(value)}")
     row = [1] + [0] * k
     for _ in range(n):
         row = [0] + [j * row[j] + row[j - 1] for j in range(1, k + 1)]
@@ -96,7 +97,7 @@ def count_partitions(n: int, k: int) -> int:
 
 def _check_exact_k(k) -> int:
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or int(k) not in MAX_EXACT_ACTORS_BY_K:
-        raise ValueError(
+        raise InputError(
             f"k (number of coalitions) for the exact search must be 2, 3 or 4; got {_show(k)}; "
             "use heuristic_minimum for more coalitions"
         )
@@ -106,7 +107,7 @@ def _check_exact_k(k) -> int:
 def _check_exact_actors(n: int, k: int) -> None:
     limit = MAX_EXACT_ACTORS_BY_K[k]
     if n > limit:
-        raise ValueError(
+        raise InputError(
             f"exact search with k={k} supports at most {limit} actors "
             f"({count_partitions(limit, k)} partitions, about 10 s on one core); got n={n} "
             f"({count_partitions(n, k)} partitions); use heuristic_minimum for larger systems"
@@ -181,13 +182,13 @@ def exact_minima_k(propensity, sizes=None, k: int = 3, *, tol: float = 1e-9,
     """
     matrix = _check_propensity(propensity)
     n = matrix.shape[0]
-    weights = _check_sizes(sizes, n)
+    weights = _check_sizes(sizes, matrix)
     k = _check_exact_k(k)
     if isinstance(max_partitions, bool) or not isinstance(max_partitions, (int, np.integer)) \
             or max_partitions < 1:
-        raise ValueError(f"max_partitions must be an integer >= 1; got {_show(max_partitions)}")
+        raise InputError(f"max_partitions must be an integer >= 1; got {_show(max_partitions)}")
     _check_exact_actors(n, k)
-    pair_weights = matrix * np.outer(weights, weights)
+    pair_weights = (matrix * weights[None, :]) * weights[:, None]
     atol = _energy_tolerance(matrix, weights, tol)
     b = min(n - 1, _SUFFIX_ACTORS[k])
     m = n - b

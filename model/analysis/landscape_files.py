@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from model.analysis.input_errors import InputError
 from model.analysis.landscape import _check_propensity, first_asymmetric_cell
 
 _MISSING = {"", "na", "n/a", "nan", "null", "none"}
@@ -20,21 +21,28 @@ _MISSING = {"", "na", "n/a", "nan", "null", "none"}
 
 
 def _read_rows(path: Path) -> list[tuple[int, list[str]]]:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
-        rows = [(reader.line_num, row) for row in reader]
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not a CSV file")
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            rows = [(reader.line_num, row) for row in reader]
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except csv.Error as error:
+        raise InputError(f"{path}: malformed CSV ({error})") from None
     return [(line, [cell.strip() for cell in row]) for line, row in rows if any(cell.strip() for cell in row)]
 
 
 def _parse_cell(text: str, where: str) -> float:
     if text.lower() in _MISSING:
-        raise ValueError(f"{where}: missing value")
+        raise InputError(f"{where}: missing value")
     try:
         value = float(text)
     except ValueError:
-        raise ValueError(f"{where}: {text!r} is not a number") from None
+        raise InputError(f"{where}: {text!r} is not a number") from None
     if not np.isfinite(value):
-        raise ValueError(f"{where}: {text!r} is not a finite number")
+        raise InputError(f"{where}: {text!r} is not a finite number")
     return value
 
 
@@ -42,9 +50,9 @@ def _unique_names(names: list[str], where: str) -> None:
     seen = set()
     for position, name in enumerate(names, start=2):
         if not name:
-            raise ValueError(f"{where}, column {position}: empty actor name")
+            raise InputError(f"{where}, column {position}: empty actor name")
         if name in seen:
-            raise ValueError(f"{where}: actor name {name!r} appears twice")
+            raise InputError(f"{where}: actor name {name!r} appears twice")
         seen.add(name)
 
 
@@ -75,11 +83,11 @@ def read_propensity_csv(path) -> tuple[list[str], np.ndarray]:
     path = Path(path)
     rows = _read_rows(path)
     if not rows:
-        raise ValueError(f"{path}: file is empty; expected a header row of actor names")
+        raise InputError(f"{path}: file is empty; expected a header row of actor names")
     header_line, header = rows[0]
     names = header[1:]
     if not names:
-        raise ValueError(f"{path}: line {header_line}: header row must list actor names after the first cell")
+        raise InputError(f"{path}: line {header_line}: header row must list actor names after the first cell")
     _unique_names(names, f"{path}: line {header_line} (header)")
     index = {name: position for position, name in enumerate(names)}
     matrix = np.full((len(names), len(names)), np.nan)
@@ -88,23 +96,23 @@ def read_propensity_csv(path) -> tuple[list[str], np.ndarray]:
         name = row[0]
         where = f"{path}: line {line} (row {name!r})"
         if len(row) != len(names) + 1:
-            raise ValueError(f"{where}: {len(row) - 1} values; expected {len(names)}, one per column")
+            raise InputError(f"{where}: {len(row) - 1} values; expected {len(names)}, one per column")
         if name not in index:
-            raise ValueError(f"{where}: row name {name!r} is not among the column names {names}")
+            raise InputError(f"{where}: row name {name!r} is not among the column names {names}")
         if name in row_names:
-            raise ValueError(f"{where}: row name {name!r} appears twice")
+            raise InputError(f"{where}: row name {name!r} appears twice")
         row_names.append(name)
         for column, text in zip(names, row[1:]):
             matrix[index[name], index[column]] = _parse_cell(text, f"{where}, column {column!r}")
     missing = [name for name in names if name not in row_names]
     if missing:
-        raise ValueError(
+        raise InputError(
             f"{path}: no row for column name(s) {missing}; rows and columns must name the same actors"
         )
     found = first_asymmetric_cell(matrix)
     if found:
         i, j, _ = found
-        raise ValueError(
+        raise InputError(
             f"{path}: propensity is not symmetric: row {names[i]!r}, column {names[j]!r} is "
             f"{matrix[i, j]:g} but row {names[j]!r}, column {names[i]!r} is {matrix[j, i]:g}"
         )
@@ -134,29 +142,29 @@ def read_sizes_csv(path, names: list[str]) -> np.ndarray:
     path = Path(path)
     rows = _read_rows(path)
     if not rows:
-        raise ValueError(f"{path}: file is empty; expected a header row 'name,size'")
+        raise InputError(f"{path}: file is empty; expected a header row 'name,size'")
     header_line, header = rows[0]
     if len(header) != 2:
-        raise ValueError(
+        raise InputError(
             f"{path}: line {header_line}: header must have two columns (name,size); got {len(header)}"
         )
     sizes: dict[str, float] = {}
     for line, row in rows[1:]:
         where = f"{path}: line {line}"
         if len(row) != 2:
-            raise ValueError(f"{where}: expected two columns (name,size); got {len(row)}")
+            raise InputError(f"{where}: expected two columns (name,size); got {len(row)}")
         name, text = row
         if name not in names:
-            raise ValueError(f"{where}: actor {name!r} is not in the propensity file")
+            raise InputError(f"{where}: actor {name!r} is not in the propensity file")
         if name in sizes:
-            raise ValueError(f"{where}: actor {name!r} appears twice")
+            raise InputError(f"{where}: actor {name!r} appears twice")
         value = _parse_cell(text, f"{where} (actor {name!r}), column 'size'")
         if value < 0:
-            raise ValueError(
+            raise InputError(
                 f"{where} (actor {name!r}), column 'size': {value:g} is negative; sizes must be >= 0"
             )
         sizes[name] = value
     missing = [name for name in names if name not in sizes]
     if missing:
-        raise ValueError(f"{path}: no size for actor(s) {missing} named in the propensity file")
+        raise InputError(f"{path}: no size for actor(s) {missing} named in the propensity file")
     return np.array([sizes[name] for name in names])

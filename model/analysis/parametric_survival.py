@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import differentiate, optimize, stats
 
+from model.analysis.input_errors import InputError, InputTypeError
 from model.analysis.survival import event_flags
 
 MODELS = {"weibull": stats.weibull_min, "log-logistic": stats.fisk}
@@ -90,16 +91,16 @@ def lifetimes(durations, event=None, censored=None) -> tuple[np.ndarray, np.ndar
     try:
         values = np.asarray(durations, dtype=float).ravel()
     except (TypeError, ValueError) as error:
-        raise TypeError(f"durations must be numbers (weeks, steps, ...); {error}") from None
+        raise InputTypeError(f"durations must be numbers (weeks, steps, ...); {error}") from None
     if values.shape != observed.shape:
-        raise ValueError(f"durations ({len(values)}) and the event flags ({len(observed)}) "
+        raise InputError(f"durations ({len(values)}) and the event flags ({len(observed)}) "
                          "differ in length")
     bad = np.flatnonzero(~np.isfinite(values) | (values <= 0))
     if len(bad):
-        raise ValueError(f"durations must be finite and > 0 for a parametric fit; row {bad[0]} "
+        raise InputError(f"durations must be finite and > 0 for a parametric fit; row {bad[0]} "
                          f"is {float(values[bad[0]])!r}")
     if not observed.any():
-        raise ValueError(f"none of the {len(values)} lifetimes has an observed end (all are "
+        raise InputError(f"none of the {len(values)} lifetimes has an observed end (all are "
                          "censored): the likelihood has no maximum, so the fit is undefined")
     return values, observed
 
@@ -134,9 +135,9 @@ def fit_lifetimes(model: str, durations, *, event=None, censored=None,
     interior maximum (e.g. all observed ends at the same time), where no interval exists.
     """
     if model not in MODELS:
-        raise ValueError(f"model must be one of {sorted(MODELS)}; got {model!r}")
+        raise InputError(f"model must be one of {sorted(MODELS)}; got {model!r}")
     if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be between 0 and 1 (exclusive); got {confidence!r}")
+        raise InputError(f"confidence must be between 0 and 1 (exclusive); got {confidence!r}")
     times, observed = lifetimes(durations, event, censored)
     dist = MODELS[model]
     data = stats.CensoredData(uncensored=times[observed], right=times[~observed])
@@ -149,7 +150,7 @@ def fit_lifetimes(model: str, durations, *, event=None, censored=None,
         estimate = np.log([scale, shape])
         information = differentiate.hessian(nll, estimate).ddf
     if not (np.all(np.isfinite(information)) and np.all(np.linalg.eigvalsh(information) > 0)):
-        raise ValueError(f"the {model} likelihood has no interior maximum for these data "
+        raise InputError(f"the {model} likelihood has no interior maximum for these data "
                          f"(estimate scale {scale:.4g}, shape {shape:.4g}); no interval exists")
     log_se = np.sqrt(np.diag(np.linalg.inv(information)))
     z = stats.norm.ppf(0.5 + confidence / 2)
@@ -184,7 +185,7 @@ def fitted_curves(fit: ParametricFit, times) -> pd.DataFrame:
     grid = np.asarray(times, dtype=float).ravel()
     bad = np.flatnonzero(~np.isfinite(grid) | (grid < 0))
     if len(bad):
-        raise ValueError(f"times must be finite and >= 0; entry {bad[0]} is {float(grid[bad[0]])!r}")
+        raise InputError(f"times must be finite and >= 0; entry {bad[0]} is {float(grid[bad[0]])!r}")
     dist = fit.distribution
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         hazard = np.exp(dist.logpdf(grid) - dist.logsf(grid))

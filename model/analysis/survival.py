@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from model.analysis.input_errors import InputError, InputTypeError
+
 KM_COLUMNS = ("time", "at_risk", "events", "censored", "survival", "lower", "upper")
 
 
@@ -32,14 +34,14 @@ def event_flags(event=None, censored=None) -> np.ndarray:
     other than True/False or 1/0.
     """
     if (event is None) == (censored is None):
-        raise TypeError("give the lifetimes' flags as event= (True = the end was observed) or "
-                        "censored= (True = still alive when observation ended), exactly one")
+        raise InputTypeError("give the lifetimes' flags as event= (True = the end was observed) or "
+                             "censored= (True = still alive when observation ended), exactly one")
     flags, given = (event, "event") if censored is None else (censored, "censored")
     name = str(getattr(flags, "name", "") or "").lower()
     if given == "event" and "censor" in name:
-        raise ValueError(f"event= got a column named {flags.name!r}; pass it as censored=")
+        raise InputError(f"event= got a column named {flags.name!r}; pass it as censored=")
     if given == "censored" and name.startswith(_EVENT_NAMES):
-        raise ValueError(f"censored= got a column named {flags.name!r}; pass it as event=")
+        raise InputError(f"censored= got a column named {flags.name!r}; pass it as event=")
     values = np.asarray(flags).ravel()
     if values.dtype != bool:
         numeric = np.asarray(pd.to_numeric(pd.Series(values), errors="coerce"), dtype=float)
@@ -47,7 +49,7 @@ def event_flags(event=None, censored=None) -> np.ndarray:
         if len(bad):
             value = values[bad[0]]
             value = value.item() if isinstance(value, np.generic) else value
-            raise ValueError(f"{given}= must hold True/False or 1/0; row {bad[0]} is {value!r}")
+            raise InputError(f"{given}= must hold True/False or 1/0; row {bad[0]} is {value!r}")
         values = numeric == 1.0
     return values if given == "event" else ~values
 
@@ -57,9 +59,9 @@ def _as_lifetimes(durations, event, censored) -> tuple[np.ndarray, np.ndarray]:
     observed = event_flags(event, censored)
     durations = np.asarray(durations, dtype=float).ravel()
     if durations.shape != observed.shape:
-        raise ValueError(f"durations ({len(durations)}) and observed ({len(observed)}) differ in length")
+        raise InputError(f"durations ({len(durations)}) and observed ({len(observed)}) differ in length")
     if np.any(~np.isfinite(durations)) or np.any(durations < 0):
-        raise ValueError("durations must be finite and non-negative")
+        raise InputError("durations must be finite and non-negative")
     return durations, observed
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from model.analysis.input_errors import InputError
+
 MISSING = {"", "na", "n/a", "nan", "null", "none"}
 """Cell texts read as a missing value (case-insensitive)."""
 
@@ -30,32 +32,32 @@ def read_table_csv(path) -> pd.DataFrame:
     """
     path = Path(path)
     if path.is_dir():
-        raise ValueError(f"{path}: is a folder, not a CSV file")
+        raise InputError(f"{path}: is a folder, not a CSV file")
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.reader(handle)
             rows = [(reader.line_num, [cell.strip() for cell in row]) for row in reader]
     except UnicodeDecodeError as error:
-        raise ValueError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+        raise InputError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
     except csv.Error as error:
-        raise ValueError(f"{path}: malformed CSV ({error})") from None
+        raise InputError(f"{path}: malformed CSV ({error})") from None
     rows = [(line, row) for line, row in rows if any(row)]
     if not rows:
-        raise ValueError(f"{path}: the file is empty (expected a header row of column names)")
+        raise InputError(f"{path}: the file is empty (expected a header row of column names)")
     header_line, header = rows[0]
     seen = set()
     for position, name in enumerate(header, start=1):
         if not name:
-            raise ValueError(f"{path}, line {header_line}, column {position}: empty column name")
+            raise InputError(f"{path}, line {header_line}, column {position}: empty column name")
         if name in seen:
-            raise ValueError(f"{path}, line {header_line}: column name {name!r} appears twice")
+            raise InputError(f"{path}, line {header_line}: column name {name!r} appears twice")
         seen.add(name)
     for line, row in rows[1:]:
         if len(row) != len(header):
-            raise ValueError(f"{path}, line {line}: {len(row)} cells, but the header names "
+            raise InputError(f"{path}, line {line}: {len(row)} cells, but the header names "
                              f"{len(header)} columns")
     if len(rows) == 1:
-        raise ValueError(f"{path}: the header has no data rows under it")
+        raise InputError(f"{path}: the header has no data rows under it")
     frame = pd.DataFrame([row for _, row in rows[1:]], columns=header, dtype=object)
     frame.attrs["lines"] = [line for line, _ in rows[1:]]
     frame.attrs["path"] = str(path)
@@ -71,7 +73,7 @@ def require_columns(frame: pd.DataFrame, names) -> None:
     """Every name must be a column; the error lists the missing ones and those there are."""
     missing = [name for name in names if name not in frame.columns]
     if missing:
-        raise ValueError(f"{frame.attrs.get('path', 'table')}: no column "
+        raise InputError(f"{frame.attrs.get('path', 'table')}: no column "
                          f"{', '.join(repr(m) for m in missing)}; the columns are "
                          f"{', '.join(repr(c) for c in frame.columns)}")
 
@@ -82,13 +84,13 @@ def numbers(frame: pd.DataFrame, column: str) -> np.ndarray:
     out = np.empty(len(frame))
     for row, text in enumerate(frame[column]):
         if str(text).lower() in MISSING:
-            raise ValueError(f"{_where(frame, row, column)}: missing value")
+            raise InputError(f"{_where(frame, row, column)}: missing value")
         try:
             value = float(text)
         except ValueError:
-            raise ValueError(f"{_where(frame, row, column)}: {text!r} is not a number") from None
+            raise InputError(f"{_where(frame, row, column)}: {text!r} is not a number") from None
         if not np.isfinite(value):
-            raise ValueError(f"{_where(frame, row, column)}: {text!r} is not a finite number")
+            raise InputError(f"{_where(frame, row, column)}: {text!r} is not a finite number")
         out[row] = value
     return out
 
@@ -99,5 +101,5 @@ def texts(frame: pd.DataFrame, column: str) -> np.ndarray:
     values = frame[column].astype(str).to_numpy()
     for row, text in enumerate(values):
         if text.lower() in MISSING:
-            raise ValueError(f"{_where(frame, row, column)}: missing value")
+            raise InputError(f"{_where(frame, row, column)}: missing value")
     return values

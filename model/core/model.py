@@ -20,9 +20,10 @@ from model.core.alliances import AllianceTracker
 from model.core.collection import AllianceDataCollector
 from model.core.draws import StepDraws, draw_step
 from model.core.metrics import COUNTERS, METRICS, compute_metrics
-from model.core.parameters import ECONOMIC_AXES, NATURE_AXIS, ParameterError, Params, validate
+from model.core.parameters import (ECONOMIC_AXES, NATURE_AXIS, SCHEMA_BY_NAME, ParameterError,
+                                   Params, check_seed, show, validate)
 from model.core.population import draw_population
-from model.core.resources import check_memory
+from model.core.resources import check_memory, check_steps
 from model.core.scenario import load_scenario
 from model.core.state import State
 from model.mechanisms import (common_enemy, commons, contracts, economy, encounter_outcomes,
@@ -34,6 +35,16 @@ from model.mechanisms.identities import domination_table, identity_codes, mean_d
 def _metric(model: "AllianceModel", name: str):
     """One metric of the last collection (a model reporter of the DataCollector)."""
     return model.metrics[name]
+
+
+def check_step_count(steps, field: str = "steps") -> int:
+    """A number of steps to take: a whole number >= 0 within the step limit."""
+    if hasattr(steps, "dtype") and getattr(steps, "shape", None) == ():
+        steps = steps.item()
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+        raise ParameterError(f"'{field}' = {show(steps)} is not allowed: expected a whole "
+                             "number >= 0")
+    return check_steps(steps, field)
 
 
 class AllianceModel(mesa.Model):
@@ -56,11 +67,17 @@ class AllianceModel(mesa.Model):
         if not isinstance(collect_agents, bool):
             raise ParameterError(f"'collect_agents' = {collect_agents!r} is not allowed: "
                                  "true or false")
-        super().__init__(rng=seed if rng is None else rng)
+        if rng is None:
+            rng = check_seed(seed)
+        elif not isinstance(rng, (np.random.Generator, np.random.BitGenerator,
+                                  np.random.SeedSequence)):
+            rng = check_seed(rng, "rng")
+        super().__init__(rng=rng)
         if scenario is not None:
             scenario = load_scenario(scenario) if not hasattr(scenario, "build") else scenario
             for name, value in params.items():
-                if name in scenario.fixed and value != scenario.fixed[name]:
+                if name in scenario.fixed and \
+                        SCHEMA_BY_NAME[name].coerce(value) != scenario.fixed[name]:
                     raise ParameterError(
                         f"parameter '{name}' = {value!r} is not allowed with scenario "
                         f"{scenario.name!r}: the scenario fixes it to {scenario.fixed[name]}")
@@ -372,8 +389,11 @@ class AllianceModel(mesa.Model):
         return self.largest_stable_size > 0
 
     def run(self, steps: int) -> "AllianceModel":
-        """Take ``steps`` steps; returns the model, so ``AllianceModel(...).run(n)`` reads well."""
-        for _ in range(steps):
+        """Take ``steps`` steps; returns the model, so ``AllianceModel(...).run(n)`` reads well.
+
+        ``steps`` is a whole number from 0 to the step limit (model.core.resources.max_steps),
+        checked before the first step so that a mistyped count never runs for days."""
+        for _ in range(check_step_count(steps)):
             self.step()
         return self
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Mapping
+
+from model.numerics.seeds import SEED_ALLOWED, SEED_HIGH, is_seed  # noqa: F401 (SEED_HIGH: re-exported)
 
 AXIS_NAMES = (
     "capital_labour",
@@ -56,13 +59,18 @@ class Param:
         return f"{kind} in [{_fmt(self.low)}, {_fmt(self.high)}]"
 
     def coerce(self, value: Any) -> Any:
-        """Check one value against this entry and return it in the declared type."""
+        """Check one value against this entry and return it in the declared type.
+
+        The value returned equals the value given (a text is read exactly, so "5.0000001"
+        is no integer and "1e-400" no zero); anything else raises ParameterError.
+        """
+        value = _unwrap(value)
         if self.kind is bool:
             if isinstance(value, bool):
                 return value
             if isinstance(value, str) and value.lower() in _BOOL_WORDS:
                 return _BOOL_WORDS[value.lower()]
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and value in (0, 1):
+            if isinstance(value, (int, float)) and value in (0, 1):
                 return bool(value)
             raise self._error(value)
         if self.choices is not None:
@@ -70,21 +78,25 @@ class Param:
                 return value
             raise self._error(value)
         number = _as_number(value)
-        if number is None or not math.isfinite(number):
+        if number is None or not _finite(number):
             raise self._error(value)
         if self.kind is int:
-            if number != int(number):
+            if number < self.low or number > self.high or number != int(number):
                 raise self._error(value)
-            number = int(number)
-        else:
-            number = float(number)
-        if number < self.low or number > self.high:
+            return int(number)
+        try:
+            out = float(number)
+        except OverflowError:
+            raise self._error(value) from None
+        if not math.isfinite(out) or out < self.low or out > self.high:
             raise self._error(value)
-        return number
+        if out == 0.0 and number != 0:
+            raise self._error(value)  # a text too close to zero for a float
+        return out
 
     def _error(self, value: Any) -> ParameterError:
         return ParameterError(
-            f"parameter '{self.name}' = {value!r} is not allowed: expected {self.allowed()} "
+            f"parameter '{self.name}' = {show(value)} is not allowed: expected {self.allowed()} "
             f"({self.meaning})"
         )
 
@@ -99,19 +111,40 @@ def _fmt(x: float | None) -> str:
     return f"{x:g}" if isinstance(x, float) else str(x)
 
 
-def _as_number(value: Any) -> float | None:
+def show(value: Any) -> str:
+    """A value as error messages quote it: its repr, cut short when it is long."""
+    try:
+        text = repr(value)
+    except ValueError:  # an integer too long for Python to print
+        return f"an integer of {value.bit_length()} bits"
+    return text if len(text) <= 80 else f"{text[:60]}... ({len(text)} characters)"
+
+
+def _unwrap(value: Any) -> Any:
+    """A numpy scalar or 0-d array as the Python value it holds; anything else as it is."""
+    if hasattr(value, "dtype") and getattr(value, "shape", None) == () and hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _as_number(value: Any) -> int | float | Decimal | None:
+    """The number a value stands for, exactly (texts as Decimal), or None if it is none."""
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
         return value
-    if hasattr(value, "dtype") and getattr(value, "shape", None) == ():
-        return _as_number(value.item())
-    if isinstance(value, str):
+    if isinstance(value, str) and len(value) <= 1000:
         try:
-            return float(value)
-        except ValueError:
+            return Decimal(value.strip())
+        except InvalidOperation:
             return None
     return None
+
+
+def _finite(number: int | float | Decimal) -> bool:
+    if isinstance(number, float):
+        return math.isfinite(number)
+    return number.is_finite() if isinstance(number, Decimal) else True
 
 
 def _p(name, kind, default, low=None, high=None, meaning="", section="", choices=None) -> Param:
@@ -250,14 +283,17 @@ def validate(values: Mapping[str, Any] | None = None, **more: Any) -> "Params":
     Unknown names, wrong types, NaN and out-of-range values raise ParameterError that
     names the parameter, the value and what is allowed.
     """
-    given = dict(values or {})
+    if values is not None and not isinstance(values, Mapping):
+        raise ParameterError(f"parameters = {show(values)} is not allowed: expected a mapping "
+                             "of parameter name to value")
+    given = dict(values) if values is not None else {}
     given.update(more)
     if isinstance(given.get("params"), Params) and len(given) == 1:
         return given["params"]
-    unknown = sorted(set(given) - set(SCHEMA_BY_NAME))
+    unknown = sorted(set(given) - set(SCHEMA_BY_NAME), key=str)
     if unknown:
         raise ParameterError(
-            f"unknown parameter(s) {', '.join(repr(u) for u in unknown)}; "
+            f"unknown parameter(s) {', '.join(show(u) for u in unknown)}; "
             f"known parameters are listed by `python -m model params`"
             + _suggest(unknown[0])
         )
@@ -267,9 +303,11 @@ def validate(values: Mapping[str, Any] | None = None, **more: Any) -> "Params":
     return params
 
 
-def _suggest(name: str) -> str:
+def _suggest(name: Any) -> str:
     import difflib
 
+    if not isinstance(name, str):
+        return ""
     close = difflib.get_close_matches(name, SCHEMA_BY_NAME, n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -296,6 +334,16 @@ def _check_joint(p: "Params") -> None:
         )
 
 
+def check_seed(value: Any, field: str = "seed") -> int | None:
+    """A run's seed, checked: None (fresh entropy) or a seed as model.numerics.seeds defines
+    it (a whole number in [0, 2**63 - 1]); returned as a Python int."""
+    if value is None:
+        return None
+    if not is_seed(value):
+        raise ParameterError(f"'{field}' = {show(value)} is not allowed: expected {SEED_ALLOWED}")
+    return int(value)
+
+
 def replace(params: "Params", **changes: Any) -> "Params":
     """A validated copy of ``params`` with some values changed."""
     return validate({**dataclasses.asdict(params), **changes})
@@ -309,10 +357,10 @@ def as_dict(params: "Params") -> dict[str, Any]:
 def parse_assignment(text: str) -> tuple[str, Any]:
     """Parse ``name=value`` from the command line, checking name and value."""
     if "=" not in text:
-        raise ParameterError(f"expected NAME=VALUE, got {text!r}")
+        raise ParameterError(f"expected NAME=VALUE, got {show(text)}")
     name, raw = (s.strip() for s in text.split("=", 1))
     if name not in SCHEMA_BY_NAME:
-        raise ParameterError(f"unknown parameter {name!r}{_suggest(name)}")
+        raise ParameterError(f"unknown parameter {show(name)}{_suggest(name)}")
     return name, SCHEMA_BY_NAME[name].coerce(raw)
 
 

@@ -8,6 +8,9 @@ constituencies and capacity. ``AllianceModel(scenario="file.toml")`` runs it. Se
 
 from __future__ import annotations
 
+import math
+import os
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from model.core.parameters import SCHEMA_BY_NAME, ParameterError, Params, validate
+from model.core.parameters import SCHEMA_BY_NAME, ParameterError, Params, show, validate
 from model.core.population import assemble_state
 from model.core.state import State
 
@@ -97,18 +100,30 @@ class Scenario:
 
 def load_scenario(path) -> Scenario:
     """Read and check a scenario file (a path, or a name of a shipped scenario)."""
+    shipped = ", ".join(sorted(p.stem for p in SCENARIO_DIR.glob("*.toml")))
+    if not isinstance(path, (str, os.PathLike)) or not str(os.fspath(path)).strip():
+        raise ScenarioError(f"scenario = {show(path)} is not allowed: expected the path of a "
+                            f"scenario TOML file or the name of a shipped one ({shipped})")
     path = Path(path)
-    if not path.exists() and (SCENARIO_DIR / f"{path.name}.toml").exists():
-        path = SCENARIO_DIR / f"{path.name}.toml"
-    if not path.exists():
-        shipped = ", ".join(sorted(p.stem for p in SCENARIO_DIR.glob("*.toml")))
-        raise ScenarioError(f"scenario file {str(path)!r} not found (shipped scenarios: {shipped})")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{path}: not valid TOML: {err}") from None
+        if not path.exists() and (SCENARIO_DIR / f"{path.name}.toml").exists():
+            path = SCENARIO_DIR / f"{path.name}.toml"
+        if not path.exists():
+            raise ScenarioError(f"scenario file {show(str(path))} not found (shipped scenarios: "
+                                f"{shipped})")
+        if path.is_dir():
+            raise ScenarioError(f"scenario file {show(str(path))} is a folder: expected a TOML "
+                                f"file or the name of a shipped scenario ({shipped})")
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise ScenarioError(f"scenario file {show(str(path))} cannot be read: "
+                            f"{err.strerror or err}") from None
     except UnicodeDecodeError as err:
         raise ScenarioError(f"{path}: not a UTF-8 text file ({err})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(f"{path}: not valid TOML: {err}") from None
     return parse_scenario(data, source=str(path))
 
 
@@ -117,11 +132,17 @@ def parse_scenario(data: dict, source: str = "<scenario>") -> Scenario:
     def fail(key: str, message: str):
         raise ScenarioError(f"{source}: {key}: {message}")
 
+    if not isinstance(data, dict):
+        fail("top level", f"{show(data)} is not allowed: expected a table of scenario, salience, "
+             "traits, parameters and [[group]], [[movement]], [[tie]] entries")
     _unknown(data, _TOP_KEYS, "", fail)
     meta = data.get("scenario")
     if not isinstance(meta, dict):
         fail("scenario", "missing [scenario] table with name, description and axes")
     _unknown(meta, {"name", "description", "axes"}, "scenario", fail)
+    for key in ("name", "description"):
+        if key in meta and not isinstance(meta[key], str):
+            fail(f"scenario.{key}", f"{show(meta[key])} is not allowed: expected a string")
     axes = meta.get("axes")
     if not isinstance(axes, list) or not axes or not all(isinstance(a, str) and a for a in axes):
         fail("scenario.axes", "expected a non-empty list of axis names, e.g. axes = [\"capital_labour\", \"gender\"]")
@@ -130,16 +151,15 @@ def parse_scenario(data: dict, source: str = "<scenario>") -> Scenario:
     if len(axes) > SCHEMA_BY_NAME["n_axes"].high:
         fail("scenario.axes", f"{len(axes)} axes given; at most {SCHEMA_BY_NAME['n_axes'].high} are allowed")
 
-    salience_table = data.get("salience", {})
-    if not isinstance(salience_table, dict):
-        fail("salience", "expected a table of axis = weight")
+    salience_table = _table(data, "salience", {}, "a table of axis = weight", fail)
     _unknown(salience_table, set(axes), "salience", fail)
     weights = np.array([_number(salience_table.get(a, 1.0), f"salience.{a}", 0.0, None, fail) for a in axes])
+    _shares(weights, [f"salience.{a}" for a in axes], "salience weights", fail)
     if weights.sum() <= 0:
         fail("salience", "weights must not all be zero")
 
-    trait_table = data.get("traits", {"names": []})
-    if not isinstance(trait_table, dict) or set(trait_table) - {"names"}:
+    trait_table = _table(data, "traits", {"names": []}, "a table with one key, names = [...]", fail)
+    if set(trait_table) - {"names"}:
         fail("traits", "expected a table with one key, names = [...]")
     trait_names = trait_table.get("names", [])
     if not isinstance(trait_names, list) or not all(isinstance(t, str) for t in trait_names):
@@ -148,16 +168,28 @@ def parse_scenario(data: dict, source: str = "<scenario>") -> Scenario:
     groups_raw = data.get("group")
     if not isinstance(groups_raw, list) or len(groups_raw) < 2:
         fail("group", "expected at least two [[group]] tables")
+    if len(groups_raw) > SCHEMA_BY_NAME["n_groups"].high:
+        fail("group", f"{len(groups_raw)} groups given; at most {SCHEMA_BY_NAME['n_groups'].high} "
+             "are allowed (parameter 'n_groups')")
     groups = [_group(g, k, axes, trait_names, fail) for k, g in enumerate(groups_raw)]
     _unique([g["name"] for g in groups], "group", fail)
+    keys = [f"group[{k}] ({g['name']})" for k, g in enumerate(groups)]
+    _shares(np.array([g["size"] for g in groups]), [f"{key}.size" for key in keys],
+            "group sizes", fail)
+    _total([g["resources"] or 0.0 for g in groups], [f"{key}.resources" for key in keys],
+           "resources", RESOURCES_TOTAL_HIGH, fail)
     names = {g["name"] for g in groups}
 
-    movements = [_movement(mv, k, axes, names, fail) for k, mv in enumerate(data.get("movement", []))]
+    movements_raw = _tables(data, "movement", fail)
+    if len(movements_raw) > SCHEMA_BY_NAME["n_movements"].high:
+        fail("movement", f"{len(movements_raw)} movements given; at most "
+             f"{SCHEMA_BY_NAME['n_movements'].high} are allowed (parameter 'n_movements')")
+    movements = [_movement(mv, k, axes, names, fail) for k, mv in enumerate(movements_raw)]
     _unique([mv["name"] for mv in movements], "movement", fail)
     mnames = {mv["name"] for mv in movements}
-    ties = [_tie(t, k, mnames, fail) for k, t in enumerate(data.get("tie", []))]
+    ties = [_tie(t, k, mnames, fail) for k, t in enumerate(_tables(data, "tie", fail))]
 
-    params = dict(data.get("parameters", {}))
+    params = dict(_table(data, "parameters", {}, "a table of parameter = value", fail))
     if "enemy_axis" in params and isinstance(params["enemy_axis"], str):
         if params["enemy_axis"] not in axes:
             fail("parameters.enemy_axis", f"{params['enemy_axis']!r} is not one of the axes {axes}")
@@ -166,7 +198,7 @@ def parse_scenario(data: dict, source: str = "<scenario>") -> Scenario:
         if key in params:
             fail(f"parameters.{key}", "is set by the scenario itself (count of its groups, axes, movements, traits)")
     try:
-        validate(params)
+        validate({**params, "n_axes": len(axes)})
     except ParameterError as err:
         fail("parameters", str(err))
     return Scenario(
@@ -174,6 +206,49 @@ def parse_scenario(data: dict, source: str = "<scenario>") -> Scenario:
         axes=tuple(axes), salience=weights / weights.sum(), trait_names=tuple(trait_names),
         groups=groups, movements=movements, ties=ties, parameters=params, source=source,
     )
+
+
+def _table(data: dict, key: str, default, expected: str, fail) -> dict:
+    """The [key] table of the file, or ``default`` when it is absent."""
+    table = data.get(key, default)
+    if not isinstance(table, dict):
+        fail(key, f"{show(table)} is not allowed: expected {expected}")
+    return table
+
+
+def _tables(data: dict, key: str, fail) -> list:
+    """The [[key]] tables of the file (none when absent)."""
+    entries = data.get(key, [])
+    if not isinstance(entries, list):
+        fail(key, f"{show(entries)} is not allowed: expected [[{key}]] tables")
+    return entries
+
+
+def _shares(values: np.ndarray, keys: list[str], what: str, fail) -> None:
+    """Values turned into shares must have a finite total and no positive value whose share
+    is 0 in floating point: either would silently change what the file says."""
+    _total(values, keys, what, sys.float_info.max, fail)
+    total = float(np.sum(values))
+    for value, key in zip(values, keys):
+        if value > 0 and value / total == 0.0:
+            fail(key, f"{float(value)!r} is too small beside the total of the {what} "
+                 f"({total:g}): its share would be 0; allowed: values whose share of the total "
+                 "is a positive floating-point number")
+
+
+RESOURCES_TOTAL_HIGH = sys.float_info.max / 2
+"""Largest total of the groups' resources in a file: room to grow and still add up."""
+
+
+def _total(values, keys: list[str], what: str, high: float, fail) -> None:
+    """Refuse values whose running total passes ``high``, naming the value that does."""
+    total = 0.0
+    for value, key in zip(values, keys):
+        total += float(value)
+        if not total <= high:
+            fail(key, f"{float(value)!r} makes the total of the {what} overflow: allowed are "
+                 f"values whose total stays below {high:.4g}; use shares or counts of a "
+                 "larger unit")
 
 
 def _named(entry, kind: str, k: int, allowed: set, fail) -> tuple[str, str]:
@@ -221,11 +296,11 @@ def _group(g, k, axes, trait_names, fail) -> dict:
 def _movement(mv, k, axes, names, fail) -> dict:
     name, key = _named(mv, "movement", k, _MOVEMENT_KEYS, fail)
     axis = mv.get("axis")
-    if axis not in axes:
-        fail(f"{key}.axis", f"{axis!r} is not one of the axes {axes}")
+    if not isinstance(axis, str) or axis not in axes:
+        fail(f"{key}.axis", f"{show(axis)} is not one of the axes {axes}")
     side = mv.get("side", "dominated")
-    if side not in ("dominated", "dominant"):
-        fail(f"{key}.side", f"{side!r} is not allowed: expected 'dominated' or 'dominant'")
+    if not isinstance(side, str) or side not in ("dominated", "dominant"):
+        fail(f"{key}.side", f"{show(side)} is not allowed: expected 'dominated' or 'dominant'")
     capacity = mv.get("capacity")
     if capacity is not None:
         capacity = _number(capacity, f"{key}.capacity", 0.0, 1.0, fail)
@@ -235,12 +310,13 @@ def _movement(mv, k, axes, names, fail) -> dict:
     rooted_in = mv.get("rooted_in", {})
     if not isinstance(rooted_in, dict):
         fail(f"{key}.rooted_in", "expected a table of group name = rootedness")
+    checked = {}
     for gname, r in rooted_in.items():
         if gname not in names:
-            fail(f"{key}.rooted_in", f"{gname!r} is not a group of this scenario")
-        _number(r, f"{key}.rooted_in.{gname}", 0.0, 1.0, fail)
+            fail(f"{key}.rooted_in", f"{show(gname)} is not a group of this scenario")
+        checked[gname] = _number(r, f"{key}.rooted_in.{gname}", 0.0, 1.0, fail)
     return dict(name=name, axis=axis, side=side, capacity=capacity, rootedness=rootedness,
-                rooted_in={g: float(r) for g, r in rooted_in.items()})
+                rooted_in=checked)
 
 
 def _tie(t, k, mnames, fail) -> dict:
@@ -249,7 +325,8 @@ def _tie(t, k, mnames, fail) -> dict:
         fail(key, "expected a table")
     _unknown(t, _TIE_KEYS, key, fail)
     between = t.get("between")
-    if not isinstance(between, list) or len(between) != 2 or between[0] == between[1]:
+    if (not isinstance(between, list) or len(between) != 2
+            or not all(isinstance(name, str) for name in between) or between[0] == between[1]):
         fail(f"{key}.between", "expected two different movement names")
     for name in between:
         if name not in mnames:
@@ -258,12 +335,23 @@ def _tie(t, k, mnames, fail) -> dict:
 
 
 def _number(value, key, low, high, fail) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
-        fail(key, f"{value!r} is not a number")
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        fail(key, f"{show(value)} is not a number")
     if value < low or (high is not None and value > high):
         allowed = f"[{low:g}, {high:g}]" if high is not None else f">= {low:g}"
-        fail(key, f"{value!r} is out of range: expected {allowed}")
-    return float(value)
+        fail(key, f"{show(value)} is out of range: expected {allowed}")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        fail(key, f"{show(value)} is not allowed: expected a finite number"
+             + (f" in [{low:g}, {high:g}]" if high is not None else f" >= {low:g}"))
+    if number == 0.0 and value != 0:
+        fail(key, f"{show(value)} is too close to 0 for a floating-point number")
+    return number
 
 
 def _unknown(table: dict, allowed: set, where: str, fail) -> None:
