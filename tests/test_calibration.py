@@ -303,3 +303,18 @@ def test_the_full_settings_spend_at_least_ten_thousand_simulations():
     assert FULL.max_simulations >= 10_000 and FULL.steps == 400
     # even at full acceptance the generation limit cannot stop it short of the budget
     assert (FULL.max_generations + 1) * FULL.population_size >= FULL.max_simulations
+
+
+def test_the_odd_lists_the_priors_of_priors_toml():
+    """ODD 8.2's table of priors is the one the calibration reads (names, ranges, defaults)."""
+    from pathlib import Path
+
+    odd = (Path(__file__).resolve().parents[1] / "docs" / "ODD.md").read_text()
+    section = odd.split("### 8.2 ", 1)[1].split("\n### ", 1)[0].split("\n## ", 1)[0]
+    rows = [line for line in section.split("\n") if line.startswith("| `")]
+    listed = {}
+    for row in rows:
+        name, prior, default = (cell.strip() for cell in row.strip("|").split("|")[:3])
+        low, high = prior.split(" to ")
+        listed[name.strip("`")] = (float(low), float(high), float(default))
+    assert listed == {p.name: (p.low, p.high, p.default) for p in load_priors()}

@@ -262,6 +262,8 @@ def _mismatch(db: Path, stored: dict, meaning: dict) -> str:
 
 def _pyabc_logging(quiet: bool) -> None:
     """pyabc reports each generation on its 'ABC' logger; quiet keeps only warnings."""
+    import pyabc  # noqa: F401  (it sets its loggers' levels when first imported)
+
     logging.getLogger("ABC").setLevel(logging.WARNING if quiet else logging.INFO)
     for name in ("ABC.Sampler", "ABC.Distance", "ABC.Epsilon", "ABC.Population"):
         logging.getLogger(name).setLevel(logging.WARNING)
