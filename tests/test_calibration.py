@@ -140,6 +140,14 @@ def test_a_database_from_other_settings_is_refused(interrupted_then_resumed, cap
     assert (out / pipeline.DB_NAME).stat().st_mtime_ns == before
 
 
+def test_a_file_that_is_no_calibration_database_is_refused(tmp_path, capsys):
+    (tmp_path / pipeline.DB_NAME).write_text("not a database")
+    status = main(["calibrate", "--quick", "--workers", "1", "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert status == 2 and err.count("\n") == 1
+    assert "is not a calibration database this command can resume" in err and "--fresh" in err
+
+
 def test_two_local_workers_sample_a_generation(tmp_path):
     """pyabc's multicore sampler, in worker processes that ignore Ctrl-C (simulate.quiet_worker)."""
     pipeline.calibrate(ONE_GENERATION, tmp_path, workers=2, quiet=True, write=False,
@@ -210,6 +218,7 @@ def test_priors_name_schema_parameters_and_say_why(tmp_path):
         ("[n_groups]\nlow = 10\nhigh = 60\nwhy = 'w'\n", "only real-valued parameters"),
         ("[trust_weight]\nlow = 0\nhigh = 1\n", "why is required"),
         ("[trust_weight]\nlow = 0\nhigh = 1\nwhy = 'w'\nmean = 1\n", "unknown field(s) ['mean']"),
+        ("[trust_weight]\nlow = 0\nhigh = 1\nwhy = 'w'\nblock = ''\n", "block must be a non-empty"),
     ]:
         path.write_text(text)
         with pytest.raises(CalibrationError, match=".*") as err:
@@ -220,6 +229,14 @@ def test_priors_name_schema_parameters_and_say_why(tmp_path):
 def test_the_priors_lie_inside_the_schema_and_cover_their_defaults():
     for p in load_priors():
         assert p.low <= p.default <= p.high, p.name
+        assert p.from_logit(p.to_logit(p.default)) == pytest.approx(p.default)
+
+
+def test_the_proposal_moves_each_block_of_priors_jointly():
+    blocks = set(pipeline.proposal(load_priors()).mapping)
+    assert {("virtuous_base", "hostility_base"), ("mediation_effect", "imposition_weight"),
+            ("wariness_gain", "wariness_heal"), ("size_activity",)} <= blocks
+    assert sum(len(b) for b in blocks) == len(load_priors())
 
 
 def test_a_two_sided_range_without_a_centre_is_refused_for_the_calibration(tmp_path):

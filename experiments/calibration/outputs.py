@@ -25,6 +25,9 @@ from .simulate import NO_METRICS, PredictiveRun, draw_seeds
 SMALL = 100
 """Below this many particles per generation summary.md warns that the posterior means nothing."""
 
+LOW_ESS = 50
+"""Below this effective sample size summary.md warns that the intervals are rough."""
+
 PINNED, NARROWED = 0.5, 0.8
 """Verdicts on a parameter by the width of its posterior 95% interval over the prior's own
 central 95%: below 0.5 the patterns pin it down, below 0.8 they narrow it, else leave it open."""
@@ -66,11 +69,13 @@ def _write(path: Path, write) -> Path:
 
 
 def posterior_table(cal) -> pd.DataFrame:
-    """The last generation: one column per calibrated parameter, its weight (summing to 1)
-    and the generation, one row per particle."""
+    """The last generation: one column per calibrated parameter (on the model's scale; pyabc
+    stores the logit scale, ``Prior.from_logit``), its weight (summing to 1) and the
+    generation, one row per particle."""
     t = cal.history.max_t
     params, weights = cal.history.get_distribution(m=0, t=t)
-    table = params[[p.name for p in cal.priors]].reset_index(drop=True).astype(float)
+    params = params.reset_index(drop=True)
+    table = pd.DataFrame({p.name: [p.from_logit(u) for u in params[p.name]] for p in cal.priors})
     table["weight"] = np.asarray(weights, dtype=float) / np.sum(weights)
     table["generation"] = int(t)
     return table
@@ -281,6 +286,9 @@ def summary_markdown(cal, posterior: pd.DataFrame, ident: pd.DataFrame,
     for verdict, names in groups.items():
         if names:
             lines.append(words[verdict].format(names=_names(names)))
+    if ess < LOW_ESS:
+        lines.append(f"Caution: the last generation's weights rest on an effective "
+                     f"{ess:.0f} particles (fewer than {LOW_ESS}), so these intervals are rough.")
     outside = ident[~ident["default_inside"]]["parameter"].tolist()
     if outside:
         lines.append(f"The hand-set default{'s' if len(outside) > 1 else ''} of "

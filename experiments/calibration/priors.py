@@ -10,28 +10,44 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from scipy.special import expit, logit
+
 from model.core.parameters import DEFAULTS, SCHEMA_BY_NAME, ParameterError, validate
 
 from .settings import CalibrationError
 
 PRIORS_FILE = Path(__file__).with_name("priors.toml")
 
-_FIELDS = ("low", "high", "why")
+_FIELDS = ("low", "high", "why", "block")
 
 
 @dataclass(frozen=True)
 class Prior:
-    """A uniform prior on [low, high] for one parameter, and why the patterns inform it."""
+    """A uniform prior on [low, high] for one parameter, and why the patterns inform it.
+
+    Parameters with the same ``block`` act together on the same patterns; pyabc's proposal
+    moves them with one joint kernel (``pipeline.proposal``)."""
 
     name: str
     low: float
     high: float
     why: str
+    block: str = ""
 
     @property
     def default(self) -> float:
         """The parameter's default in the schema (what the model uses uncalibrated)."""
         return DEFAULTS[self.name]
+
+    def from_logit(self, u: float) -> float:
+        """The value at ``u`` on the logit scale of the range (pyabc samples there: a standard
+        logistic prior on ``u`` is exactly the uniform prior on [low, high], and its proposal
+        kernels never spill over the range's edges)."""
+        return self.low + (self.high - self.low) * float(expit(u))
+
+    def to_logit(self, value: float) -> float:
+        """The inverse of ``from_logit``."""
+        return float(logit((value - self.low) / (self.high - self.low)))
 
 
 def load_priors(path: Path | str = PRIORS_FILE) -> tuple[Prior, ...]:
@@ -64,6 +80,10 @@ def load_priors(path: Path | str = PRIORS_FILE) -> tuple[Prior, ...]:
         if not isinstance(entry.get("why"), str) or not entry["why"].strip():
             raise CalibrationError(f"{where}: why is required, as non-empty text saying which "
                                    "patterns inform the parameter")
+        block = entry.get("block", "")
+        if not isinstance(block, str) or ("block" in entry and not block.strip()):
+            raise CalibrationError(f"{where}: block must be a non-empty name shared by the "
+                                   f"parameters that move together; got {block!r}")
         bounds = {}
         for field in ("low", "high"):
             value = entry.get(field)
@@ -78,7 +98,7 @@ def load_priors(path: Path | str = PRIORS_FILE) -> tuple[Prior, ...]:
         if bounds["low"] >= bounds["high"]:
             raise CalibrationError(f"{where}: low = {bounds['low']:g} must be below high = "
                                    f"{bounds['high']:g}")
-        priors.append(Prior(name, bounds["low"], bounds["high"], entry["why"]))
+        priors.append(Prior(name, bounds["low"], bounds["high"], entry["why"], block))
     if not priors:
         raise CalibrationError(f"{path}: no priors")
     _check_corners(priors, path)

@@ -54,23 +54,31 @@ class PatternSimulator:
     """The model as pyabc sees it: ``simulator(particle) -> summary statistics``.
 
     ``fixed`` holds the parameters that are not calibrated (their defaults); a particle's
-    values are added to them. Picklable, so that Dask can ship it to remote workers.
+    values are added to them. With ``priors``, a particle holds each parameter on the logit
+    scale of its prior's range (``Prior.from_logit``), as pyabc samples it. Picklable, so that
+    Dask can ship it to remote workers.
     """
 
     def __init__(self, targets: tuple[Target, ...], fixed: Mapping, *, steps: int,
-                 seeds_per_simulation: int, seed: int):
+                 seeds_per_simulation: int, seed: int, priors: tuple = ()):
         self.targets = targets
         self.fixed = dict(fixed)
         self.steps = steps
         self.seeds_per_simulation = seeds_per_simulation
         self.seed = seed
+        self.priors = {p.name: p for p in priors}
         self._parent = os.getpid()
+
+    def values(self, particle: Mapping) -> dict[str, float]:
+        """A particle's parameter values on the model's scale."""
+        return {name: (self.priors[name].from_logit(v) if name in self.priors else float(v))
+                for name, v in particle.items()}
 
     def __call__(self, particle: Mapping) -> dict[str, float]:
         """The summary statistics of one particle."""
         if os.getpid() != self._parent:
             quiet_worker()
-        values = {name: float(v) for name, v in particle.items()}
+        values = self.values(particle)
         seeds = particle_seeds(self.seed, values, self.seeds_per_simulation)
         return summary(self.targets, run_statistics({**self.fixed, **values}, seeds, self.steps))
 
