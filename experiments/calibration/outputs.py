@@ -275,17 +275,20 @@ def summary_markdown(cal, posterior: pd.DataFrame, ident: pd.DataFrame,
     groups = {v: ident[ident["verdict"] == v]["parameter"].tolist()
               for v in ("pinned down", "narrowed", "left open")}
     words = {
-        "pinned down": "The patterns pin down {names}: the posterior 95% interval of each is "
-                       "less than half as wide as its prior's.",
-        "narrowed": "They narrow {names}: each interval is between half and four fifths of its "
-                    "prior's width.",
+        "pinned down": "The patterns pin down {names}: {the} posterior 95% interval{s} {is} "
+                       "less than half as wide as the prior's.",
+        "narrowed": "They narrow {names}: {the} interval{s} {is} between half and four fifths "
+                    "of the prior's width.",
         "left open": "They leave {names} open: values across most of the prior's range "
-                     "reproduce the patterns about as well, so the patterns cannot tell them "
-                     "apart, and a result that depends on them needs other evidence.",
+                     "reproduce the patterns about as well, so the patterns cannot tell {them} "
+                     "apart, and a result that depends on {them} needs other evidence.",
     }
     for verdict, names in groups.items():
         if names:
-            lines.append(words[verdict].format(names=_names(names)))
+            many = len(names) > 1
+            lines.append(words[verdict].format(
+                names=_names(names), the="their" if many else "its", s="s" if many else "",
+                them="them" if many else "its values", **{"is": "are" if many else "is"}))
     if ess < LOW_ESS:
         lines.append(f"Caution: the last generation's weights rest on an effective "
                      f"{ess:.0f} particles (fewer than {LOW_ESS}), so these intervals are rough.")
