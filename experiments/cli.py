@@ -1,4 +1,4 @@
-"""``python -m experiments list | run NAME | report NAME``.
+"""``python -m experiments list | run NAME | report NAME | calibrate``.
 
     python -m experiments list
     python -m experiments run NAME [--quick] [--workers N] [--scheduler tcp://HOST:PORT]
@@ -7,6 +7,8 @@
     python -m experiments reproduce [--quick] [--workers N] [--results DIR]
     python -m experiments readme [--quick] [--results DIR]
     python -m experiments spec-reference [--write experiments/README.md]
+    python -m experiments calibrate [--quick] [--workers N | --scheduler tcp://HOST:PORT]
+                                    [--out DIR] [--fresh] [--seed N] [--quiet]
 
 NAME is an experiment listed by ``list`` or the path to a ``.py`` / ``.toml`` spec file.
 Results go to DIR/NAME (DIR/NAME-quick for --quick); DIR defaults to ./results.
@@ -33,7 +35,7 @@ def program_name() -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser of ``python -m experiments``: list, run, report, reproduce, readme,
-    validate and spec-reference."""
+    validate, spec-reference and calibrate."""
     parser = argparse.ArgumentParser(prog=program_name(),
                                      description="Declared parameter sweeps of the alliance model.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -83,6 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
     fields = sub.add_parser("spec-reference", help="the spec fields and outcome names, generated "
                             "from the code; --write puts them into experiments/README.md")
     fields.add_argument("--write", metavar="FILE", help="rewrite the section between its markers")
+
+    from .calibration.cli import add_parser as add_calibrate
+
+    add_calibrate(sub)
     return parser
 
 
@@ -103,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
             return _spec_reference(args.write)
         if args.command == "validate":
             return _validate(args)
+        if args.command == "calibrate":
+            from .calibration.cli import run as calibrate
+
+            return calibrate(args)
         from .catalog import resolve
 
         spec = resolve(args.name).variant(args.quick)

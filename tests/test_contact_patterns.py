@@ -73,6 +73,17 @@ def test_the_shipped_targets_have_sources_and_the_four_patterns():
     assert (p2.low, p2.high) == (2.0, 4.0) and p2.holds(3.0) and not p2.holds(1.5)
 
 
+def test_every_shipped_target_has_a_centre_and_scale_or_is_one_sided():
+    """What the calibration needs: a number with its uncertainty, or a direction (one bound)."""
+    for t in C.load_targets():
+        if t.one_sided:
+            assert t.scale is None and (t.low == -np.inf) != (t.high == np.inf), t.name
+        else:
+            assert t.scale > 0 and t.scale_basis and t.low <= t.centre <= t.high, t.name
+    two_sided = {t.name for t in C.load_targets() if not t.one_sided}
+    assert two_sided == {"P1_contact_trust", "P2_positive_more_common"}
+
+
 def test_patterns_hold_on_one_population_and_fail_on_another():
     """The checks can fail: positive contact rare and negative contact the weaker predictor
     break P2 and P3, which hold on the population built to show them."""
@@ -97,6 +108,16 @@ def test_patterns_hold_on_one_population_and_fail_on_another():
     ("[P]\nstatistic = 'contact_trust_r'\nclaim='c'\nsource='s'\nwhere='w'", "low, high or both"),
     ("[P]\nstatistic = 'contact_trust_r'\nlow = 0\nclaim='c'\nsource='s'\nwhere='w'\nhgh=1",
      "unknown field"),
+    ("[P]\nstatistic = 'contact_trust_r'\nlow = 0\nhigh = 1\nscale = 0.1\nclaim='c'\nsource='s'"
+     "\nwhere='w'", "scale given without centre, scale_basis"),
+    ("[P]\nstatistic = 'contact_trust_r'\nlow = 0\nhigh = 1\ncentre = 0.5\nscale = -1\n"
+     "scale_basis='b'\nclaim='c'\nsource='s'\nwhere='w'", "scale must be a positive number"),
+    ("[P]\nstatistic = 'contact_trust_r'\nlow = 0\nhigh = 1\ncentre = 2\nscale = 0.1\n"
+     "scale_basis='b'\nclaim='c'\nsource='s'\nwhere='w'", "centre = 2 lies outside"),
+    ("[P]\nstatistic = 'contact_trust_r'\nlow = 0\nhigh = 1\ncentre = 'x'\nscale = 0.1\n"
+     "scale_basis='b'\nclaim='c'\nsource='s'\nwhere='w'", "centre must be a finite number"),
+    ("[P]\nstatistic = 'contact_trust_r'\nlow = 0\nhigh = 1\ncentre = 0.5\nscale = 0.1\n"
+     "scale_basis=' '\nclaim='c'\nsource='s'\nwhere='w'", "scale_basis is required"),
     ("[P\n", "cannot read"),
     ("", "no patterns"),
 ])

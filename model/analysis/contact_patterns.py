@@ -8,6 +8,9 @@ predicts attitudes more strongly (Barlow et al. 2012). The statistics here take 
 (one entry per group, from the model or from a survey) and the targets come from
 ``targets.toml`` beside this module, with their sources; a pattern holds when the mean over
 runs (seeds) lies in its target range, and the 95% interval over runs says how sure that is.
+A target that the source gives as a number also carries its centre and the uncertainty around
+it (``centre``, ``scale``, ``scale_basis``), which the calibration weighs distances by; a target
+the source gives only as a direction has one bound and no centre.
 """
 
 from __future__ import annotations
@@ -106,7 +109,13 @@ def pattern_statistics(record: GroupContacts) -> dict[str, float]:
 
 @dataclass(frozen=True)
 class Target:
-    """One pattern's statistic and the range that reproduces it, with its source."""
+    """One pattern's statistic and the range that reproduces it, with its source.
+
+    ``centre`` and ``scale`` are the value the source reports and its uncertainty (how far
+    from the centre a value still agrees with the source), with ``scale_basis`` saying where
+    the uncertainty comes from; both are None for a target the source gives only as a
+    direction (one bound, a one-sided constraint).
+    """
 
     name: str
     statistic: str
@@ -115,6 +124,14 @@ class Target:
     claim: str
     source: str
     where: str
+    centre: float | None = None
+    scale: float | None = None
+    scale_basis: str = ""
+
+    @property
+    def one_sided(self) -> bool:
+        """Whether the source gives only a direction (a bound and no centre)."""
+        return self.centre is None
 
     def holds(self, value: float) -> bool:
         """Whether a value lies in the target range (NaN never does)."""
@@ -125,6 +142,36 @@ _STATISTICS = ("contact_trust_r", "mediated_minus_unmediated_r", "positive_negat
                "beta_positive", "beta_negative", "negative_minus_positive_beta",
                "unmediated_trust_change", "mediated_trust_change",
                "mediated_minus_unmediated_change")
+
+
+_FIELDS = ("statistic", "low", "high", "centre", "scale", "scale_basis", "claim", "source",
+           "where")
+
+
+def _uncertainty(entry: dict, bounds: dict, where: str) -> tuple[float | None, float | None, str]:
+    """A target's centre, scale and scale_basis, checked: all three or none, the centre inside
+    the target range and the scale a positive number."""
+    given = [f for f in ("centre", "scale", "scale_basis") if f in entry]
+    if not given:
+        return None, None, ""
+    missing = [f for f in ("centre", "scale", "scale_basis") if f not in entry]
+    if missing:
+        raise ValueError(f"{where}: {', '.join(given)} given without {', '.join(missing)}: a "
+                         "target with a centre needs centre, scale and scale_basis together")
+    for field in ("centre", "scale"):
+        value = entry[field]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ValueError(f"{where}: {field} must be a finite number; got {value!r}")
+    centre, scale = float(entry["centre"]), float(entry["scale"])
+    if scale <= 0:
+        raise ValueError(f"{where}: scale must be a positive number; got {scale:g}")
+    if not bounds["low"] <= centre <= bounds["high"]:
+        raise ValueError(f"{where}: centre = {centre:g} lies outside the target range "
+                         f"[{bounds['low']:g}, {bounds['high']:g}]")
+    if not isinstance(entry["scale_basis"], str) or not entry["scale_basis"].strip():
+        raise ValueError(f"{where}: scale_basis is required with a scale, as non-empty text "
+                         "saying where the uncertainty comes from")
+    return centre, scale, entry["scale_basis"]
 
 
 def load_targets(path: Path | str = TARGETS_FILE) -> tuple[Target, ...]:
@@ -139,9 +186,10 @@ def load_targets(path: Path | str = TARGETS_FILE) -> tuple[Target, ...]:
         where = f"{path}: [{name}]"
         if not isinstance(entry, dict):
             raise ValueError(f"{where} must be a table of fields, not {entry!r}")
-        unknown = set(entry) - {"statistic", "low", "high", "claim", "source", "where"}
+        unknown = set(entry) - set(_FIELDS)
         if unknown:
-            raise ValueError(f"{where}: unknown field(s) {sorted(unknown)}")
+            raise ValueError(f"{where}: unknown field(s) {sorted(unknown)}; allowed: "
+                             f"{', '.join(_FIELDS)}")
         for field in ("statistic", "claim", "source", "where"):
             if not isinstance(entry.get(field), str) or not entry[field].strip():
                 raise ValueError(f"{where}: {field} is required, as non-empty text")
@@ -158,8 +206,10 @@ def load_targets(path: Path | str = TARGETS_FILE) -> tuple[Target, ...]:
             raise ValueError(f"{where}: give low, high or both")
         if bounds["low"] > bounds["high"]:
             raise ValueError(f"{where}: low = {bounds['low']:g} is above high = {bounds['high']:g}")
+        centre, scale, basis = _uncertainty(entry, bounds, where)
         targets.append(Target(name, entry["statistic"], bounds["low"], bounds["high"],
-                              entry["claim"], entry["source"], entry["where"]))
+                              entry["claim"], entry["source"], entry["where"],
+                              centre, scale, basis))
     if not targets:
         raise ValueError(f"{path}: no patterns")
     return tuple(targets)
