@@ -31,7 +31,7 @@ import pandas as pd
 from model.core.resources import ResourceError, check_memory, check_steps
 
 from .design import Plan, plan as make_plan
-from .spec import Spec
+from .spec import Spec, show
 from .store import ResultStore, check_results_dir
 
 
@@ -182,8 +182,6 @@ def parse_scheduler(address: str) -> tuple[str, str, int]:
                + ", e.g. tcp://127.0.0.1:8786")
     m = ADDRESS.fullmatch(address) if isinstance(address, str) else None
     if m is None or (m["scheme"] or "tcp") not in SCHEMES or not 1 <= int(m["port"]) <= 65535:
-        from .spec import show
-
         raise SchedulerError(f"--scheduler = {show(address)} is not allowed: {allowed}")
     return m["scheme"] or "tcp", m["host"].strip("[]"), int(m["port"])
 
@@ -202,21 +200,56 @@ def connect(address: str, timeout: float = DEFAULT_CONNECT_TIMEOUT):
             raise SchedulerError(f"--scheduler = {address!r} cannot be reached ({reason} within "
                                  f"{timeout:g} s): start the scheduler (`dask scheduler`) or "
                                  "check the address; --connect-timeout sets the wait") from None
+    _identify(address, timeout)
     from distributed import Client
 
     client = Client.__new__(Client)  # kept, so a failed start can be closed at once
     try:
         client.__init__(address, set_as_default=False, timeout=timeout)
         return client
-    except Exception as e:  # a server that is not a Dask scheduler can fail it in any way
+    except Exception as e:  # a scheduler that went away since _identify, in whatever way
         try:
             client.close(timeout=min(timeout, 1.0))  # else its __del__ waits 2 x timeout
         except Exception:  # noqa: S110  (closing what never opened; the cause is below)
             pass
-        reason = f"{type(e).__name__}: {e}"
-        raise SchedulerError(f"--scheduler = {address!r}: no Dask scheduler answered within "
-                             f"{timeout:g} s ({reason[:200]}); check the address; "
-                             "--connect-timeout sets the wait") from None
+        raise _unanswered(address, timeout, e) from None
+
+
+def _unanswered(address: str, timeout: float, e: BaseException | None) -> SchedulerError:
+    reason = f" ({type(e).__name__}{': ' + str(e)[:200] if str(e) else ''})" if e else ""
+    return SchedulerError(f"--scheduler = {address!r}: no Dask scheduler answered within "
+                          f"{timeout:g} s{reason}; check the address; --connect-timeout sets "
+                          "the wait")
+
+
+def _identify(address: str, timeout: float) -> None:
+    """Ask the server at ``address`` who it is, within ``timeout`` seconds in all: a server
+    that is not a Dask scheduler (one that never answers, or answers in another protocol)
+    would otherwise keep distributed's Client waiting for ever."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from distributed.comm import connect as open_comm
+
+    async def ask() -> Any:
+        comm = await open_comm(address, timeout=timeout)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    async def bounded() -> Any:
+        return await asyncio.wait_for(ask(), timeout)
+
+    with ThreadPoolExecutor(1) as pool:  # its own event loop, whatever the caller runs
+        try:
+            answer = pool.submit(asyncio.run, bounded()).result()
+        except Exception as e:  # a foreign server can fail the exchange in any way
+            raise _unanswered(address, timeout, e) from None
+    if not isinstance(answer, dict) or answer.get("type") != "Scheduler":
+        raise SchedulerError(f"--scheduler = {address!r}: the server there is not a Dask "
+                             f"scheduler (it answered {show(answer)}); check the address")
 
 
 # -- the sweep ---------------------------------------------------------------------------
