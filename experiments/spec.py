@@ -69,6 +69,13 @@ def show(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else f"{text[:limit - 20]}... ({len(text):,} characters)"
 
 
+def entry(table: str, key: str) -> str:
+    """The dotted name of a table's entry; a key that is not a plain name is quoted, so that
+    no key (a newline, say) can garble the message."""
+    return f"{table}.{key}" if re.fullmatch(r"[A-Za-z_]\w*", key, re.ASCII) else \
+        f"{table}[{show(key)}]"
+
+
 def _fail(where: str, fieldname: str, value: Any, allowed: str) -> SpecError:
     return SpecError(f"{where}: {fieldname} = {show(value)} is not allowed: expected {allowed}",
                      fieldname)
@@ -218,7 +225,7 @@ def _table(where: str, key: str, value: Any, what: str) -> dict:
 
 def _varied(where: str, key: str, value: Any) -> dict:
     table = _table(where, key, value, "parameter -> list of levels or {low, high} range")
-    return {name: _levels_or_range(where, f"{key}.{name}", v) for name, v in table.items()}
+    return {name: _levels_or_range(where, entry(key, name), v) for name, v in table.items()}
 
 
 def _fixed(where: str, key: str, value: Any) -> dict:
@@ -321,7 +328,7 @@ def validate_spec(spec: Spec) -> None:
     for name, levels in spec.varied.items():
         _check_varied(where, spec.design, name, levels)
     for name, value in spec.fixed.items():
-        _check_value(where, f"fixed.{name}", name, value)
+        _check_value(where, entry("fixed", name), name, value)
     both = sorted(set(spec.varied) & set(spec.fixed))
     if both:
         raise SpecError(f"{where}: parameter(s) {', '.join(both)} are both varied and fixed",
@@ -418,7 +425,7 @@ def _check_value(where: str, fieldname: str, name: str, value: Any) -> Any:
 
 
 def _check_varied(where: str, design: str, name: str, levels: Any) -> None:
-    fieldname = f"varied.{name}"
+    fieldname = entry("varied", name)
     if name not in SCHEMA_BY_NAME:
         _check_value(where, fieldname, name, None)  # raises: unknown parameter
     param = SCHEMA_BY_NAME[name]
