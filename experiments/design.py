@@ -69,9 +69,10 @@ def planned_runs(spec: Spec) -> int:
 
 def check_size(spec: Spec) -> int:
     """The planned runs, or ResourceError naming the field that makes them too many."""
-    runs = planned_runs(spec)
-    culprit = "replicates" if spec.replicates > runs // max(spec.replicates, 1) else \
-        "varied" if spec.design == "grid" else "samples"
+    points = planned_points(spec)
+    runs = points * spec.replicates
+    culprit = "replicates" if spec.replicates >= points else \
+        "varied" if spec.design == "grid" else "samples"  # the larger factor
     try:
         return check_runs(runs, field=culprit)
     except ResourceError as e:

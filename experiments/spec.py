@@ -302,8 +302,6 @@ _SCALARS = {
 """The type check of each scalar field a spec (or its ``quick`` table) sets."""
 
 
-
-
 def _jsonable(v: Any) -> Any:
     return {"low": v.low, "high": v.high} if isinstance(v, Range) else list(v)
 

@@ -133,6 +133,13 @@ def test_a_file_name_that_cannot_be_a_name_says_so(tmp_path):
         load_toml(path)
 
 
+def test_a_python_spec_that_is_not_python_is_named(tmp_path, capsys):
+    path = tmp_path / "broken.py"
+    path.write_text("SPEC = Spec(name='x'\n")
+    code, err = run_cli(capsys, "run", str(path))
+    assert code == 2 and "broken.py: not valid Python (line 1" in err
+
+
 def test_accepted_values_are_not_changed():
     spec = Spec(name="kept", varied={"contact_bias": [0, 0.25]}, fixed={"n_groups": 9},
                 timeseries=True)
