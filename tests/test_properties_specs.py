@@ -228,7 +228,7 @@ def folder(tmp_path_factory):
 
 
 # -- the properties --------------------------------------------------------------------------
-@settings(max_examples=400, deadline=10_000, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=10_000, suppress_health_check=[HealthCheck.too_slow])
 @given(doc=documents())
 def test_a_spec_file_loads_and_plans_or_names_its_error(doc, folder, small_limits):
     path = folder / "generated.toml"
@@ -252,7 +252,7 @@ python_values = st.one_of(anything, st.none(), st.tuples(scalars, scalars),
                                            np.array([[1, 2]]), range(2, 4)]))
 
 
-@settings(max_examples=300, deadline=10_000)
+@settings(max_examples=200, deadline=10_000)
 @given(kwargs=st.fixed_dictionaries(
     {"name": mostly(good_names, python_values)},
     optional={**{f: mostly(field_values[f], python_values) for f in FIELDS if f != "name"},
