@@ -2,7 +2,8 @@
 
     python -m experiments list
     python -m experiments run NAME [--quick] [--workers N] [--scheduler tcp://HOST:PORT]
-                                   [--resume | --fresh] [--quiet] [--results DIR]
+                                   [--connect-timeout SECONDS] [--resume | --fresh] [--quiet]
+                                   [--results DIR] [--batch-size N]
     python -m experiments report NAME [--quick] [--results DIR]
     python -m experiments reproduce [--quick] [--workers N] [--results DIR]
     python -m experiments readme [--quick] [--results DIR]
@@ -12,18 +13,66 @@
 
 NAME is an experiment listed by ``list`` or the path to a ``.py`` / ``.toml`` spec file.
 Results go to DIR/NAME (DIR/NAME-quick for --quick); DIR defaults to ./results.
+
+Exit status: 0 when every run succeeded, 1 when a sweep ended with failed or missing runs, 2
+for input that cannot run (a spec, a parameter, a scenario, a limit, the results folder, the
+scheduler): one line ``error: ...`` naming the field, the value and what is allowed.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from pathlib import Path
 
+from model.core.parameters import ParameterError
+from model.core.resources import ResourceError
+from model.core.scenario import ScenarioError
+
 from .spec import SpecError
 from .spec_reference import MarkersMissing
 from .store import StoreError
+
+USER_ERRORS = (SpecError, ParameterError, ScenarioError, ResourceError, StoreError,
+               MarkersMissing)
+"""The project's named errors: input a user can fix, reported in one line with exit 2."""
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number >= 1 (workers, batch size)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed: expected an integer >= 1")
+    return value
+
+
+def scheduler_address(text: str) -> str:
+    """An argparse type: a Dask scheduler address of the form SCHEME://HOST:PORT, checked
+    before anything is loaded."""
+    from .runner import SchedulerError, parse_scheduler
+
+    try:
+        parse_scheduler(text)
+    except SchedulerError as e:
+        raise argparse.ArgumentTypeError(str(e).removeprefix("--scheduler = ")) from None
+    return text
+
+
+def positive_seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds > 0 (the scheduler's connect timeout)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed: expected a positive number "
+                                         "of seconds")
+    return value
 
 
 def program_name() -> str:
@@ -44,10 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run (or complete) a sweep")
     run.add_argument("name", help="experiment name, or path to a .py/.toml spec file")
     run.add_argument("--quick", action="store_true", help="the spec's small variant")
-    run.add_argument("--workers", type=int, default=None,
+    run.add_argument("--workers", type=positive_int, default=None,
                      help=f"local worker processes (default: all cores, {os.cpu_count()})")
-    run.add_argument("--scheduler", metavar="ADDRESS",
+    run.add_argument("--scheduler", metavar="ADDRESS", type=scheduler_address,
                      help="run on an existing Dask distributed scheduler, e.g. tcp://host:8786")
+    run.add_argument("--connect-timeout", type=positive_seconds, default=10.0, metavar="SECONDS",
+                     help="how long to wait for the scheduler (default 10)")
     again = run.add_mutually_exclusive_group()
     again.add_argument("--resume", action="store_true",
                        help="keep stored runs and run only the missing ones")
@@ -57,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="no progress bar (notes on recovered results are still shown)")
     run.add_argument("--results", default="results", metavar="DIR",
                      help="results directory (default: ./results)")
-    run.add_argument("--batch-size", type=int, default=10,
+    run.add_argument("--batch-size", type=positive_int, default=10,
                      help="completed runs written per atomic batch (default 10)")
 
     report = sub.add_parser("report", help="summary (markdown) and figure from stored results")
@@ -68,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     again = sub.add_parser("reproduce", help="rerun every experiment with its own analysis "
                            "(fresh), rebuild its summary and figure, then results/README.md")
     again.add_argument("--quick", action="store_true", help="the small variants (for tests)")
-    again.add_argument("--workers", type=int, default=None)
+    again.add_argument("--workers", type=positive_int, default=None)
     again.add_argument("--results", default="results", metavar="DIR")
     again.add_argument("--only", nargs="+", metavar="NAME", help="only these experiments")
 
@@ -93,7 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command and return its exit status: a spec, store or system error exits with 2."""
+    """Run one command and return its exit status (see the module docstring): a named error
+    (USER_ERRORS) or an OSError about a path or the scheduler prints one line and exits 2."""
     args = build_parser().parse_args(argv)
     try:
         if args.command == "list":
@@ -130,10 +182,10 @@ def main(argv: list[str] | None = None) -> int:
         print(path.read_text())
         print(f"report written to {path}")
         return 0
-    except (SpecError, StoreError, MarkersMissing) as e:
+    except USER_ERRORS as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    except OSError as e:  # e.g. a Dask scheduler that cannot be reached, a full disk
+    except OSError as e:  # a path given by the user, a full disk, an unreachable scheduler
         print(f"error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -159,13 +211,13 @@ def _validate(args) -> int:
 
 def _list() -> int:
     from .catalog import discover
-    from .design import plan
+    from .design import planned_runs
 
     specs = discover()
     if not specs:
         print("no experiments declared")
     for name, spec in specs.items():
-        full, quick = len(plan(spec)), len(plan(spec.quick_variant()))
+        full, quick = planned_runs(spec), planned_runs(spec.quick_variant())
         print(f"{name:28s} {spec.design:7s} {full:7d} runs ({quick} quick)  {spec.description}")
     return 0
 
@@ -183,19 +235,33 @@ def _spec_reference(path: str | None) -> int:
 def _run(spec, args) -> int:
     from .runner import run_sweep
 
-    if args.workers is not None and args.workers < 1:
-        raise SpecError("--workers must be at least 1")
     def log(msg: str) -> None:  # notes on recovered results: shown even with --quiet
         print(msg, file=sys.stderr)
 
     result = run_sweep(spec, args.results, workers=args.workers, scheduler=args.scheduler,
                        resume=args.resume, fresh=args.fresh, quiet=args.quiet,
-                       batch_size=args.batch_size, log=log)
+                       batch_size=args.batch_size, connect_timeout=args.connect_timeout, log=log)
     m = result.manifest
     print(f"{spec.results_name}: {m['completed_runs']}/{m['planned_runs']} runs stored "
           f"({result.executed} run now in {result.elapsed:.1f} s, {m['failed_runs']} failed), "
           f"status {m['status']}; results in {result.directory}")
-    return 0 if m["status"] == "complete" else 1
+    problem = sweep_problem(m, result.directory)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def sweep_problem(manifest: dict, directory) -> str | None:
+    """What went wrong in a finished sweep (failed or missing runs), None if nothing did."""
+    failed, planned = manifest["failed_runs"], manifest["planned_runs"]
+    if failed:
+        return (f"{failed} of {planned} runs failed; their errors are in the 'error' column of "
+                f"{directory}/runs.parquet (`python -m experiments report` lists them)")
+    if manifest["status"] != "complete":
+        missing = planned - manifest["completed_runs"]
+        return f"{missing} of {planned} runs are missing; finish with `run NAME --resume`"
+    return None
 
 
 def _reproduce(args) -> int:
@@ -207,8 +273,6 @@ def _reproduce(args) -> int:
     from .readme import build_readme, experiments_with_analysis
     from .runner import run_sweep
 
-    if args.workers is not None and args.workers < 1:
-        raise SpecError("--workers must be at least 1")
     chosen = experiments_with_analysis()
     if args.only:
         known = {spec.name for spec, _ in chosen}
@@ -223,8 +287,9 @@ def _reproduce(args) -> int:
         start = time.perf_counter()
         result = run_sweep(spec, args.results, workers=args.workers, fresh=True, quiet=True,
                            log=lambda msg: print(msg, file=sys.stderr))
-        if result.manifest["status"] != "complete":
-            print(f"{spec.results_name}: incomplete, summary not rebuilt", file=sys.stderr)
+        problem = sweep_problem(result.manifest, result.directory)
+        if problem:
+            print(f"{spec.results_name}: {problem}; summary not rebuilt", file=sys.stderr)
             status = 1
             continue
         path = build_summary(spec, module, args.results)

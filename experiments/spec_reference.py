@@ -23,19 +23,23 @@ INTERNAL = {"is_quick": "set by Spec.quick_variant; a spec file does not set it"
 """Fields of ``Spec`` that are bookkeeping, not part of what a spec file declares."""
 
 MEANINGS = {
-    "name": "the experiment's name (letters, digits, `_`, `-`): what `run NAME` takes and the "
-            "folder under the results directory; a TOML file without it takes its file name",
+    "name": "the experiment's name (1 to 100 ASCII letters, digits, `_`, `-`): what `run NAME` "
+            "takes and the folder under the results directory; a TOML file without it takes "
+            "its file name",
     "varied": "parameter -> list of levels (the `grid` design) or `(low, high)` range "
               "(`{low = .., high = ..}` in TOML; the sampling designs); at least one",
     "design": "how the varied parameters are combined or sampled",
     "fixed": "parameter -> value for every run (a parameter cannot be both varied and fixed)",
-    "replicates": "runs per design point, each with its own seed (an integer >= 1)",
-    "steps": "steps per run (an integer >= 1)",
-    "outcomes": "what is kept of each run: names from the list below",
+    "replicates": "runs per design point, each with its own seed (an integer >= 1; design "
+                  "points x replicates at most `ALLIANCE_ABM_MAX_RUNS`, 1,000,000 by default)",
+    "steps": "steps per run (an integer >= 1, at most `ALLIANCE_ABM_MAX_STEPS`, 1,000,000 by "
+             "default)",
+    "outcomes": "what is kept of each run: a list of names from the list below, each once",
     "root_seed": "seed every run's seed is spawned from (an integer >= 0)",
     "samples": "base sample size of `lhs`, `sobol` and `morris` (an integer >= 2 for them): "
                "points, SALib's N, trajectories",
-    "timeseries": "also keep every run's per-step metrics (`timeseries.parquet`)",
+    "timeseries": "also keep every run's per-step metrics (`timeseries.parquet`); a TOML "
+                  "boolean, `true` or `false` (not a string)",
     "scenario": "a scenario file or shipped scenario name every run starts from; the "
                 "parameters it fixes cannot be varied or fixed",
     "quick": "overrides for the small variant run by `--quick` and the tests",
@@ -112,8 +116,10 @@ def spec_reference() -> str:
         "### Spec fields",
         "",
         "A Python spec passes these to `Spec(...)`; a TOML spec writes them as keys of "
-        "`[experiment]` or as tables. Values of parameters are checked against "
-        "`model.core.parameters.SCHEMA` (`python -m model params` lists them).",
+        "`[experiment]` or as tables. Each value must have the type shown (a string is not a "
+        "number or a boolean; nothing is converted). Values of parameters are checked against "
+        "`model.core.parameters.SCHEMA` (`python -m model params` lists them): a switch takes "
+        "`true` or `false`, an integer parameter an integer, a number parameter a number.",
         "",
         *_field_rows(),
         "",

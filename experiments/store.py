@@ -15,7 +15,10 @@
   its own analysis writes ``summary.md``, ``summary.json``, ``figure.png`` and ``figure.pdf``).
 
 Anything else, a part that cannot be read (truncated), or a part written for another spec is
-reported by file name (:class:`StoreError`), never silently read.
+reported by file name (:class:`StoreError`), never silently read. A missing or unreadable
+``manifest.json`` beside stored runs is rebuilt by ``--resume`` when every stored file carries
+this spec's hash (the hash is kept in each Parquet file's metadata), so good results are never
+thrown away for want of their manifest.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import platform
 import re
 import shutil
 import socket
+import tempfile
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable
@@ -52,6 +56,33 @@ ROOT = Path(__file__).resolve().parents[1]
 
 class StoreError(RuntimeError):
     """Results that cannot be used as they are; the message names the file."""
+
+
+def check_results_dir(results_dir: str | Path, spec: Spec) -> Path:
+    """The results folder of ``spec``, once it is known to be usable: the results directory
+    exists or can be created, and a file can be written where the sweep will write. Checked
+    before any run, so a bad ``--results`` never costs a simulation."""
+    root = Path(results_dir)
+    folder = root / spec.results_name
+
+    def unusable(why: str) -> StoreError:
+        return StoreError(f"--results = '{root}' is not usable: {why}; expected a folder that "
+                          "exists or can be created, and that this user can write to")
+
+    for p in (root, folder):
+        if p.exists() and not p.is_dir():
+            raise unusable(f"{p} is a file, not a folder")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise unusable(f"the folder cannot be created ({e.strerror or e})") from None
+    target = folder if folder.is_dir() else root
+    try:  # a name scan() takes for a leftover temporary file, should the process die here
+        with tempfile.NamedTemporaryFile(dir=target, prefix=".probe-", suffix=".tmp"):
+            pass
+    except OSError as e:
+        raise unusable(f"{target} cannot be written to ({e.strerror or e})") from None
+    return folder
 
 
 def _alive(pid: int) -> bool:
@@ -217,9 +248,61 @@ class ResultStore:
         if not self.manifest_path.exists():
             return None
         try:
-            return json.loads(self.manifest_path.read_text())
+            data = json.loads(self.manifest_path.read_text())
         except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise StoreError(f"{self.manifest_path}: unreadable manifest ({e})") from None
+            raise StoreError(f"{self.manifest_path}: unreadable manifest ({e}); "
+                             f"{self._rebuild_advice()}") from None
+        if not isinstance(data, dict) or not isinstance(data.get("spec_hash"), str):
+            raise StoreError(f"{self.manifest_path}: unreadable manifest (no spec hash); "
+                             f"{self._rebuild_advice()}")
+        return data
+
+    def _rebuild_advice(self) -> str:
+        quick = " --quick" if self.spec.is_quick else ""
+        return (f"rerunning the sweep with --resume (`python -m experiments run NAME{quick} "
+                "--resume`) rebuilds it from the stored runs if they carry this spec's hash; "
+                "no run is repeated")
+
+    def stored_hashes(self) -> dict[Path, str | None]:
+        """The spec hash in each stored runs file (consolidated table and parts), read from
+        the Parquet metadata alone."""
+        paths = [self.runs_path] if self.runs_path.exists() else []
+        hashes = {}
+        for path in [*paths, *self._parts("runs").values()]:
+            try:
+                meta = pq.read_schema(path).metadata or {}
+            except (pa.ArrowInvalid, OSError) as e:
+                raise StoreError(f"{path}: unreadable Parquet file (truncated or corrupt: {e}); "
+                                 "move it away and rerun with --resume to redo its runs") from None
+            got = meta.get(HASH_KEY)
+            hashes[path] = got.decode() if got is not None else None
+        return hashes
+
+    def _manifest_to_resume(self) -> dict:
+        """The manifest a resumed sweep starts from; a missing or unreadable one is rebuilt
+        when every stored runs file carries this spec's hash, else StoreError."""
+        try:
+            manifest = self.read_manifest()
+            state = "missing"
+        except StoreError:
+            manifest, state = None, "unreadable"
+        if manifest is not None:
+            if manifest["spec_hash"] != self.hash:
+                raise StoreError(
+                    f"{self.dir}: the spec changed since these results were written (hash "
+                    f"{manifest['spec_hash']} there, {self.hash} now); --resume refused. Keep "
+                    f"them by moving {self.dir} away (or by running the spec that wrote them); "
+                    "--fresh discards them")
+            return manifest
+        others = {h for h in self.stored_hashes().values() if h != self.hash}
+        if others:
+            raise StoreError(
+                f"{self.manifest_path} is {state}, and the stored runs were written for another "
+                f"spec (hash {', '.join(sorted(map(str, others)))}; this spec {self.hash}); "
+                f"--resume refused. Keep them by moving {self.dir} away; --fresh discards them")
+        self.log(f"{self.manifest_path} is {state}; rebuilding it, since every stored run "
+                 f"carries this spec's hash {self.hash}")
+        return {"manifest_rebuilt": now()}
 
     def has_results(self) -> bool:
         """Whether anything but a lock is stored, so a sweep must resume or start fresh."""
@@ -263,6 +346,7 @@ class ResultStore:
     # -- opening a sweep -------------------------------------------------------------
     def open(self, *, resume: bool, fresh: bool, planned: int, info: dict[str, Any]) -> pd.DataFrame:
         """Prepare the folder for a sweep and return the runs already done (resume only)."""
+        manifest: dict = {}
         if self.has_results():
             if fresh:
                 self.scan()
@@ -271,17 +355,10 @@ class ResultStore:
                 raise StoreError(f"{self.dir} already holds results; use --resume to complete "
                                  "them or --fresh to discard them and start over")
             else:
-                manifest = self.read_manifest()
-                old = manifest.get("spec_hash") if manifest else None
-                if old != self.hash:
-                    raise StoreError(
-                        f"{self.dir}: the spec changed since these results were written "
-                        f"(hash {old} there, {self.hash} now); --resume refused. Rerun with "
-                        "--fresh to discard them and start over")
+                manifest = self._manifest_to_resume()
         self.dir.mkdir(parents=True, exist_ok=True)
         done = self.completed(clean=True)
-        manifest = self.read_manifest() or {}
-        started = manifest.get("started") if resume and manifest else None
+        started = manifest.get("started") if resume else None
         self.manifest = {
             "name": self.spec.name,
             "quick": self.spec.is_quick,
@@ -297,6 +374,8 @@ class ResultStore:
             "planned_runs": planned,
             "completed_runs": len(done),
             "failed_runs": int(done["error"].notna().sum()) if len(done) else 0,
+            **({"manifest_rebuilt": manifest["manifest_rebuilt"]}
+               if "manifest_rebuilt" in manifest else {}),
             **info,
         }
         write_json(self.manifest_path, self.manifest)
@@ -406,7 +485,9 @@ class ResultStore:
         for sub in ("runs", *TABLES):
             if (self.dir / sub).is_dir():
                 shutil.rmtree(self.dir / sub)
-        self.manifest.update(status="complete", finished=now())
+        # "failed": every planned run is stored, but some raised (their rows hold the error)
+        self.manifest.update(status="failed" if self.manifest["failed_runs"] else "complete",
+                             finished=now())
         write_json(self.manifest_path, self.manifest)
         return df
 
@@ -415,6 +496,9 @@ class ResultStore:
         """The stored runs and the manifest, for reports (no model runs)."""
         manifest = self.read_manifest()
         if manifest is None:
+            if self.stored_hashes():
+                raise StoreError(f"{self.manifest_path} is missing, but runs are stored in "
+                                 f"{self.dir}; {self._rebuild_advice()}")
             raise StoreError(f"{self.dir}: no results (no manifest.json); run the sweep first")
         if manifest.get("spec_hash") != self.hash:
             raise StoreError(f"{self.dir}: results were written by another version of the spec "

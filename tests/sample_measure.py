@@ -15,3 +15,13 @@ measure.outcomes = ("groups_measured", "largest_group_share")
 
 def not_a_measure(model):
     return {}
+
+
+def fails_when_instigated(model):
+    """A measure that raises for runs with instigation above 0.5 (a run that fails)."""
+    if model.params.instigation > 0.5:
+        raise RuntimeError(f"instigation {model.params.instigation} is too much for this measure")
+    return {"groups_measured": float(len(model.state.sizes))}
+
+
+fails_when_instigated.outcomes = ("groups_measured",)

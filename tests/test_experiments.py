@@ -187,15 +187,15 @@ def test_local_run_equals_dask_cluster_run(tmp_path):
 
 
 def test_failing_run_is_recorded_and_reported(tmp_path, capsys):
-    # domination_bias + contact_bias must be at most 1: a joint constraint met at run time
-    spec = tiny(varied={"domination_bias": [0.5, 0.9]}, fixed={"n_groups": 15, "contact_bias": 0.3},
+    # the measure raises for instigation above 0.5: a run that fails while the sweep goes on
+    spec = tiny(varied={"instigation": [0.2, 0.9]}, measure="tests.sample_measure:fails_when_instigated",
                 timeseries=True)
     result = run_sweep(spec, tmp_path, workers=1, quiet=True)
     df = result.runs
-    assert result.manifest["status"] == "complete" and result.manifest["failed_runs"] == 2
+    assert result.manifest["status"] == "failed" and result.manifest["failed_runs"] == 2
     bad = df[df["error"].notna()]
-    assert list(bad["domination_bias"]) == [0.9, 0.9]
-    assert bad["error"].str.contains("ParameterError").all()
+    assert list(bad["instigation"]) == [0.9, 0.9]
+    assert bad["error"].str.contains("RuntimeError: instigation 0.9 is too much").all()
     assert bad["stable_alliance_formed"].isna().all()
     assert df[df["error"].isna()]["final_mean_trust"].notna().all()
     series = ResultStore(tmp_path, spec).load_timeseries()
@@ -203,7 +203,7 @@ def test_failing_run_is_recorded_and_reported(tmp_path, capsys):
     from experiments.report import build_report
 
     text = build_report(spec, tmp_path).read_text()
-    assert "## Failed runs" in text and "ParameterError" in text and "2 failed" in text
+    assert "## Failed runs" in text and "RuntimeError" in text and "2 failed" in text
 
 
 def test_changed_spec_is_refused_on_resume(tmp_path):
