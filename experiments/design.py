@@ -2,7 +2,9 @@
 
 Points come from the design (``grid``: full factorial of the levels; ``lhs``: scipy's Latin
 hypercube; ``sobol`` and ``morris``: SALib's samplers, so that SALib's analysers can read the
-results back in the same order). Every run has its own random stream:
+results back in the same order; ``posterior``: parameter sets drawn from a calibrated posterior
+in proportion to their weights, from their own stream of the root seed, each crossed with the
+grid of levels, so conditions are paired within a drawn set). Every run has its own random stream:
 ``SeedSequence(root_seed).spawn(n_points)[point].spawn(replicates)[replicate]``, turned into
 a non-negative 63-bit integer seed for ``model.run.run``. The plan depends only on the spec,
 so a sweep is reproducible run for run and a resumed sweep knows exactly what is missing.
@@ -59,6 +61,8 @@ def planned_points(spec: Spec) -> int:
     k = len(spec.varied)
     if spec.design == "grid":
         return math.prod(len(levels) for levels in spec.varied.values())
+    if spec.design == "posterior":
+        return spec.samples * math.prod(len(levels) for levels in spec.varied.values())
     return spec.samples * {"lhs": 1, "sobol": k + 2, "morris": k + 1}[spec.design]
 
 
@@ -81,10 +85,17 @@ def check_size(spec: Spec) -> int:
 
 def sample_points(spec: Spec) -> np.ndarray | list[tuple]:
     """Design points in the order of ``spec.varied``: a list of level tuples (grid) or a
-    float matrix of shape (points, parameters) for the sampling designs."""
+    float matrix of shape (points, parameters) for the sampling designs. The posterior design
+    gives tuples of a drawn set's values (in the order of its columns) followed by the varied
+    levels: draw after draw, each with every combination of levels."""
     names = list(spec.varied)
     if spec.design == "grid":
         return list(itertools.product(*(spec.varied[n] for n in names)))
+    if spec.design == "posterior":
+        sample = spec.posterior_sample()
+        picks = sample.draw(spec.samples, np.random.SeedSequence([spec.root_seed, 1]))
+        levels = list(itertools.product(*(spec.varied[n] for n in names)))
+        return [(*sample.values[i], *combo) for i in picks for combo in levels]
     problem = spec.problem()
     if spec.design == "lhs":
         from scipy.stats import qmc
@@ -156,11 +167,11 @@ def plan(spec: Spec) -> Plan:
     The size is checked first (ResourceError past the run limit) and every point is
     validated (SpecError) before any run is listed."""
     check_size(spec)
-    names = list(spec.varied)
+    names = [*spec.drawn_parameters(), *spec.varied]
     raw = sample_points(spec)
     points = [{n: _value(n, x) for n, x in zip(names, row)} for row in raw]
     most = check_points(spec, points)
-    if spec.design == "grid":
+    if spec.design in ("grid", "posterior"):
         X = np.array([[float(v) if not isinstance(v, str) else np.nan for v in p.values()]
                       for p in points])
     else:

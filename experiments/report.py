@@ -86,12 +86,12 @@ def build_report(spec: Spec, results_dir: str | Path = "results") -> Path:
             out += [f"({len(means) - 60} more points in runs.parquet)", ""]
 
     fig = None
-    if spec.design in ("grid", "lhs") and PROBABILITY in spec.outcomes and len(ok):
+    if spec.design in ("grid", "lhs", "posterior") and PROBABILITY in spec.outcomes and len(ok):
         numeric = [v for v in varied if pd.api.types.is_numeric_dtype(df[v])
                    and not pd.api.types.is_bool_dtype(df[v])]
         if len(numeric) >= 2:
             x, y = numeric[:2]
-            bins = None if spec.design == "grid" else 5
+            bins = 5 if spec.design == "lhs" else None
             grid = st.probability_grid(df, x, y, PROBABILITY, bins=bins)
             out += [f"## P(stable alliance) over {x} x {y}", "",
                     "Wilson 95% intervals" + (" (binned 5 x 5)" if bins else "") + ".", "",
@@ -107,7 +107,7 @@ def build_report(spec: Spec, results_dir: str | Path = "results") -> Path:
             ax.errorbar(g[x], g["p"], yerr=[g["p"] - g["low"], g["high"] - g["p"]], marker="o",
                         capsize=3)
             ax.set(xlabel=x, ylabel="P(stable alliance)", ylim=(-0.02, 1.02))
-    if spec.design == "grid" and len(ok):
+    if spec.design in ("grid", "posterior") and len(ok):
         effects = []
         for v in varied:
             levels = sorted(ok[v].unique())

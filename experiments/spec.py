@@ -9,7 +9,10 @@ naming the field, the value and what is allowed. Nothing is converted behind the
 a value that is accepted is the value that runs.
 
 Varied parameters map a name to either a list of *levels* (used as they are by the ``grid``
-design) or a ``(low, high)`` *range* (sampled by the ``lhs``, ``sobol`` and ``morris`` designs).
+and ``posterior`` designs) or a ``(low, high)`` *range* (sampled by the ``lhs``, ``sobol`` and
+``morris`` designs). The ``posterior`` design draws ``samples`` parameter sets from the file
+named by ``posterior`` (default: the committed calibration's) and runs each with every
+combination of the varied levels, so that conditions are compared within each drawn set.
 In TOML a list is levels and an inline table ``{low = .., high = ..}`` is a range.
 """
 
@@ -29,8 +32,10 @@ from model.core.metrics import METRICS
 from model.core.parameters import SCHEMA_BY_NAME, ParameterError
 from model.run import RUN_OUTCOMES
 
-DESIGNS = ("grid", "lhs", "sobol", "morris")
-"""Full factorial grid; Latin hypercube (scipy.stats.qmc); Sobol' (SALib); Morris (SALib)."""
+DESIGNS = ("grid", "lhs", "sobol", "morris", "posterior")
+"""Full factorial grid; Latin hypercube (scipy.stats.qmc); Sobol' (SALib); Morris (SALib);
+``samples`` parameter sets drawn from a calibrated posterior, each crossed with the grid of
+the varied levels (experiments/posterior.py)."""
 
 OUTCOMES = RUN_OUTCOMES + tuple(f"final_{m}" for m in METRICS)
 """Every outcome ``model.run.outcomes`` returns for a finished run (wall time is always kept)."""
@@ -106,6 +111,7 @@ class Spec:
     quick: Mapping[str, Any] = field(default_factory=dict)
     description: str = ""
     measure: str | None = None
+    posterior: str | None = None
     is_quick: bool = False
 
     def __post_init__(self):
@@ -159,6 +165,9 @@ class Spec:
             "timeseries": self.timeseries,
             "scenario": self.scenario,
             "measure": self.measure,
+            **({"posterior": {"path": self.posterior,
+                              "digest": self.posterior_sample().digest}}
+               if self.design == "posterior" else {}),
             "is_quick": self.is_quick,
             "quick": {k: _jsonable_quick(k, v) for k, v in sorted(self.quick.items())},
         }
@@ -170,6 +179,21 @@ class Spec:
         d.pop("quick")
         text = json.dumps(d, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def posterior_sample(self):
+        """The posterior sample the ``posterior`` design draws from (experiments.posterior)."""
+        from .posterior import DEFAULT_POSTERIOR, read_posterior, resolve
+
+        root = Path(__file__).resolve().parent.parent
+        return read_posterior(resolve(self.posterior or DEFAULT_POSTERIOR, root))
+
+    def drawn_parameters(self) -> tuple[str, ...]:
+        """Parameters whose values come from the posterior (none for the other designs)."""
+        return self.posterior_sample().names if self.design == "posterior" else ()
+
+    def parameter_names(self) -> list[str]:
+        """Every parameter a run of this spec records: fixed, varied and drawn."""
+        return [*self.fixed, *self.varied, *self.drawn_parameters()]
 
     def problem(self) -> dict[str, Any]:
         """The SALib problem dict of the varied ranges (sampling designs only)."""
@@ -297,6 +321,7 @@ _SCALARS = {
     "timeseries": _boolean,
     "scenario": _optional_string,
     "measure": _optional_string,
+    "posterior": _optional_string,
     "description": _string,
 }
 """The type check of each scalar field a spec (or its ``quick`` table) sets."""
@@ -320,7 +345,7 @@ def validate_spec(spec: Spec) -> None:
         raise _fail(where, "design", spec.design, "one of " + ", ".join(DESIGNS))
     for key, check in _SCALARS.items():
         check(where, key, getattr(spec, key))
-    if not spec.varied:
+    if not spec.varied and spec.design != "posterior":
         raise SpecError(f"{where}: varied is empty; name at least one parameter to vary",
                         "varied")
     for name, levels in spec.varied.items():
@@ -331,9 +356,10 @@ def validate_spec(spec: Spec) -> None:
     if both:
         raise SpecError(f"{where}: parameter(s) {', '.join(both)} are both varied and fixed",
                         "fixed")
-    if spec.design != "grid" and spec.samples < 2:
+    if spec.design not in ("grid", "posterior") and spec.samples < 2:
         raise SpecError(f"{where}: samples = {spec.samples!r} is not allowed with design "
                         f"{spec.design!r}: expected an integer >= 2", "samples")
+    _check_posterior(where, spec)
     _check_outcomes(where, spec)
     if spec.scenario is not None:
         _check_scenario(where, spec)
@@ -344,6 +370,29 @@ def validate_spec(spec: Spec) -> None:
             detail = str(e).removeprefix(f"{where}: ")
             raise SpecError(f"{where}: quick variant: {detail}",
                             f"quick.{e.field}" if e.field else "quick") from None
+
+
+def _check_posterior(where: str, spec: Spec) -> None:
+    """The posterior design: draws to take, a readable sample, no parameter set twice."""
+    from .posterior import PosteriorError
+
+    if spec.design != "posterior":
+        if spec.posterior is not None:
+            raise SpecError(f"{where}: posterior = {show(spec.posterior)} is only read by "
+                            f"design 'posterior', not {spec.design!r}", "posterior")
+        return
+    if spec.samples < 1:
+        raise SpecError(f"{where}: samples = {spec.samples!r} is not allowed with design "
+                        "'posterior': expected the number of parameter sets to draw, an "
+                        "integer >= 1", "samples")
+    try:
+        drawn = spec.posterior_sample().names
+    except PosteriorError as e:
+        raise SpecError(f"{where}: {e}", "posterior") from None
+    twice = sorted(set(drawn) & (set(spec.varied) | set(spec.fixed)))
+    if twice:
+        raise SpecError(f"{where}: parameter(s) {', '.join(twice)} come from the posterior "
+                        "and cannot also be varied or fixed", "posterior")
 
 
 def _check_outcomes(where: str, spec: Spec) -> None:
@@ -440,8 +489,8 @@ def _check_varied(where: str, design: str, name: str, levels: Any) -> None:
         if not levels.low < levels.high:
             raise SpecError(f"{where}: {fieldname}: range low {levels.low!r} must be below "
                             f"high {levels.high!r}", fieldname)
-        if design == "grid":
-            raise SpecError(f"{where}: {fieldname}: the grid design needs a list of levels, "
+        if design in ("grid", "posterior"):
+            raise SpecError(f"{where}: {fieldname}: the {design} design needs a list of levels, "
                             f"got the range ({levels.low}, {levels.high})", fieldname)
         return
     if not levels:
@@ -449,7 +498,7 @@ def _check_varied(where: str, design: str, name: str, levels: Any) -> None:
                         fieldname)
     for i, value in enumerate(levels):
         _check_value(where, f"{fieldname}[{i}]", name, value)
-    if design != "grid":
+    if design not in ("grid", "posterior"):
         raise SpecError(f"{where}: {fieldname}: design {design!r} samples a (low, high) range, "
                         f"got the levels {show(list(levels))}", fieldname)
 

@@ -26,8 +26,9 @@ MEANINGS = {
     "name": "the experiment's name (1 to 100 ASCII letters, digits, `_`, `-`): what `run NAME` "
             "takes and the folder under the results directory; a TOML file without it takes "
             "its file name",
-    "varied": "parameter -> list of levels (the `grid` design) or `(low, high)` range "
-              "(`{low = .., high = ..}` in TOML; the sampling designs); at least one",
+    "varied": "parameter -> list of levels (the `grid` and `posterior` designs) or `(low, "
+              "high)` range (`{low = .., high = ..}` in TOML; the sampling designs); at least "
+              "one, except with `posterior`",
     "design": "how the varied parameters are combined or sampled",
     "fixed": "parameter -> value for every run (a parameter cannot be both varied and fixed)",
     "replicates": "runs per design point, each with its own seed (an integer >= 1; design "
@@ -37,7 +38,8 @@ MEANINGS = {
     "outcomes": "what is kept of each run: a list of names from the list below, each once",
     "root_seed": "seed every run's seed is spawned from (an integer >= 0)",
     "samples": "base sample size of `lhs`, `sobol` and `morris` (an integer >= 2 for them): "
-               "points, SALib's N, trajectories",
+               "points, SALib's N, trajectories; with `posterior`, the number of parameter "
+               "sets drawn (an integer >= 1), each run with every combination of the levels",
     "timeseries": "also keep every run's per-step metrics (`timeseries.parquet`); a TOML "
                   "boolean, `true` or `false` (not a string)",
     "scenario": "a scenario file or shipped scenario name every run starts from; the "
@@ -46,6 +48,11 @@ MEANINGS = {
     "description": "one line shown by `list` (not part of the spec's hash)",
     "measure": "`\"package.module:function\"` run on each finished model; its `outcomes` "
                "attribute adds outcome names (see below)",
+    "posterior": "the posterior sample (Parquet: one column per parameter, `weight`) that "
+                 "design `posterior` draws parameter sets from, in proportion to their weights; "
+                 "default `results/calibration/posterior.parquet`, the committed calibration's; "
+                 "its parameters cannot also be varied or fixed, and its content enters the "
+                 "spec's hash",
 }
 """What each field a spec file may set means (the code gives its type and default)."""
 

@@ -137,7 +137,7 @@ def runs_schema(spec: Spec) -> pa.Schema:
     model run, start time (Unix seconds) and worker (host:pid) of the run, error."""
     kinds = {bool: pa.bool_(), int: pa.int64(), float: pa.float64(), str: pa.string()}
     fields = [pa.field(n, pa.int64()) for n in ("run_id", "point", "replicate", "seed")]
-    for name in [*spec.fixed, *spec.varied]:
+    for name in spec.parameter_names():
         fields.append(pa.field(name, kinds[SCHEMA_BY_NAME[name].kind]))
     fields += [pa.field(o, pa.float64()) for o in spec.outcomes]
     fields += [pa.field("wall_time", pa.float64()), pa.field("started_at", pa.float64()),
