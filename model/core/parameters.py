@@ -365,11 +365,16 @@ def parse_assignment(text: str) -> tuple[str, Any]:
 
 
 def odd_table(params: Iterable[Param] = SCHEMA) -> str:
-    """The ODD parameter table (markdown), generated from the schema."""
-    lines = ["| parameter | section | type | default | allowed | meaning |",
-             "|---|---|---|---|---|---|"]
+    """The ODD parameter table (markdown), generated from the schema and, for the origin of
+    each default, model.core.parameter_origins."""
+    from model.core.parameter_origins import origin
+
+    lines = ["| parameter | section | type | default | allowed | meaning | origin |",
+             "|---|---|---|---|---|---|---|"]
     for p in params:
         kind = {bool: "switch", int: "int", float: "float", str: "choice"}[p.kind]
         default = str(p.default).lower() if p.kind is bool else _fmt(p.default) if p.kind is not str else p.default
-        lines.append(f"| `{p.name}` | {p.section} | {kind} | {default} | {p.allowed()} | {p.meaning} |")
+        source, where = origin(p.name)
+        lines.append(f"| `{p.name}` | {p.section} | {kind} | {default} | {p.allowed()} | "
+                     f"{p.meaning} | **{source}**: {where} |")
     return "\n".join(lines) + "\n"
