@@ -13,7 +13,7 @@ def test_citation_file_cites_the_software_and_the_essays():
     assert cff["cff-version"] == "1.2.0" and cff["type"] == "software"
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert cff["version"] == project["version"]
-    assert cff["license"] == project["license"]["text"]
+    assert cff["license"] == project["license"]  # an SPDX expression (PEP 639)
     cited = {(r["authors"][0].get("family-names"), r["year"]) for r in cff["references"]}
     assert {("Muto", 2018), ("Muto", 2019), ("Beaudet", 2021), ("Mestrum", 2021)} <= cited
 

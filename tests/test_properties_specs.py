@@ -187,12 +187,13 @@ def check_kept(doc: dict, spec: Spec) -> None:
 
 
 def check_planned(spec: Spec) -> None:
-    """The plan holds the fixed values as given and only the given levels (grid)."""
+    """The plan holds the fixed values as given and only the given levels (grid and
+    posterior), or values inside the given ranges (the sampling designs)."""
     p = plan(spec)
     assert len(p) == planned_runs(spec)
     for run in p.runs:
         assert all(run.params[n] == v for n, v in spec.fixed.items())
-        if spec.design == "grid":
+        if spec.design in ("grid", "posterior"):
             assert all(run.params[n] in spec.varied[n] for n in spec.varied)
         else:
             assert all(spec.varied[n].low - 1e-9 <= run.params[n] <= spec.varied[n].high + 1e-9
