@@ -10,7 +10,6 @@ kept. Each particle's own runs are reproducible everywhere (``simulate.particle_
 from __future__ import annotations
 
 import multiprocessing
-import socket
 from typing import Callable, Iterable
 
 from .settings import CalibrationError
@@ -20,27 +19,16 @@ CONNECT_TIMEOUT = 5.0
 
 
 def connect(address: str):
-    """A Dask client of the scheduler at ``address`` (tcp://HOST:PORT), or a one-line error
-    naming the address if nothing answers there within CONNECT_TIMEOUT seconds."""
-    from distributed import Client
-    from distributed.comm import parse_address
-    from distributed.comm.addressing import parse_host_port
+    """A Dask client of the scheduler at ``address``, through the sweep engine's connection
+    (experiments.runner.connect: address checked, server asked who it is, all within
+    CONNECT_TIMEOUT seconds), or one CalibrationError naming the address."""
+    from ..runner import SchedulerError
+    from ..runner import connect as connect_scheduler
 
     try:
-        _, location = parse_address(address)
-        host, port = parse_host_port(location)
-    except ValueError as err:
-        raise CalibrationError(f"--scheduler {address!r} is not an address: {err} (expected "
-                               "tcp://HOST:PORT)") from None
-    try:
-        socket.create_connection((host, port), timeout=CONNECT_TIMEOUT).close()
-    except OSError as err:
+        return connect_scheduler(address, CONNECT_TIMEOUT)
+    except SchedulerError as err:
         raise CalibrationError(f"cannot reach the Dask scheduler at {address}: {err}") from None
-    try:
-        return Client(address, timeout=f"{CONNECT_TIMEOUT}s", set_as_default=False)
-    except (OSError, TimeoutError) as err:
-        raise CalibrationError(f"cannot connect to the Dask scheduler at {address}: "
-                               f"{err}") from None
 
 
 def sampler(workers: int, client=None):
