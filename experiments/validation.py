@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .store import atomic_write_bytes
+
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "data"
 """The published data sets, each with a README saying where it comes from."""
@@ -180,14 +182,15 @@ def compute_checks(seeds: int = PATTERN_SEEDS, steps: int = PATTERN_STEPS) -> li
 
 
 def write_checks(checks: list[Check], path: Path) -> Path:
-    """Store the checks as CSV (one row each), through a temporary file."""
+    """Store the checks as CSV (one row each), whole or not at all (experiments.store)."""
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", newline="") as out:
+            writer = csv.DictWriter(out, fieldnames=[f.name for f in fields(Check)])
+            writer.writeheader()
+            writer.writerows(asdict(c) for c in checks)
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=[f.name for f in fields(Check)])
-        writer.writeheader()
-        writer.writerows(asdict(c) for c in checks)
-    tmp.replace(path)
+    atomic_write_bytes(path, write)
     return path
 
 
