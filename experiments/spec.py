@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from model.core.metrics import METRICS
-from model.core.parameters import SCHEMA_BY_NAME, ParameterError
+from model.core.parameters import SCHEMA_BY_NAME, ParameterError, show, unwrap
 from model.run import RUN_OUTCOMES
 
 DESIGNS = ("grid", "lhs", "sobol", "morris", "posterior")
@@ -63,15 +63,6 @@ class SpecError(ValueError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
-
-
-def show(value: Any, limit: int = 80) -> str:
-    """A value as an error message shows it: its repr, shortened when long."""
-    try:
-        text = repr(value)
-    except ValueError:  # an integer too long to print (Python's 4,300-digit limit)
-        text = f"<an integer of {value.bit_length():,} bits>"
-    return text if len(text) <= limit else f"{text[:limit - 20]}... ({len(text):,} characters)"
 
 
 def entry(table: str, key: str) -> str:
@@ -222,13 +213,6 @@ def _check_name(name: Any) -> str:
     return f"experiment {name!r}"
 
 
-def _plain(value: Any) -> Any:
-    """A numpy scalar as the equal Python value (so the spec hashes and stores as given)."""
-    if hasattr(value, "dtype") and getattr(value, "shape", None) == () and hasattr(value, "item"):
-        return value.item()
-    return value
-
-
 def _outcomes(where: str, key: str, value: Any) -> tuple:
     if isinstance(value, str) or not isinstance(value, (list, tuple)):
         raise _fail(where, key, value, 'a list of outcome names, e.g. ["stable_alliance_formed"]')
@@ -253,7 +237,7 @@ def _varied(where: str, key: str, value: Any) -> dict:
 
 
 def _fixed(where: str, key: str, value: Any) -> dict:
-    return {name: _plain(v) for name, v in _table(where, key, value, "parameter -> value").items()}
+    return {name: unwrap(v) for name, v in _table(where, key, value, "parameter -> value").items()}
 
 
 def _quick(where: str, key: str, value: Any) -> dict:
@@ -283,13 +267,13 @@ def _levels_or_range(where: str, fieldname: str, v: Any) -> Any:
     if isinstance(v, tuple):
         if len(v) != 2:
             raise _fail(where, fieldname, v, "a (low, high) range of two numbers")
-        return Range(_plain(v[0]), _plain(v[1]))
+        return Range(unwrap(v[0]), unwrap(v[1]))
     if isinstance(v, Mapping):
         if set(v) != {"low", "high"}:
             raise _fail(where, fieldname, v, allowed)
-        return Range(_plain(v["low"]), _plain(v["high"]))
+        return Range(unwrap(v["low"]), unwrap(v["high"]))
     if isinstance(v, (list, range)) or (hasattr(v, "tolist") and getattr(v, "ndim", 0) == 1):
-        return [_plain(x) for x in (v.tolist() if hasattr(v, "tolist") else v)]
+        return [unwrap(x) for x in (v.tolist() if hasattr(v, "tolist") else v)]
     raise _fail(where, fieldname, v, allowed)
 
 

@@ -21,7 +21,8 @@ from model.core.collection import AllianceDataCollector
 from model.core.draws import StepDraws, draw_step
 from model.core.metrics import COUNTERS, METRICS, compute_metrics
 from model.core.parameters import (ECONOMIC_AXES, NATURE_AXIS, SCHEMA_BY_NAME, ParameterError,
-                                   Params, check_seed, show, validate)
+                                   Params, check_seed, show, unwrap,
+                                   validate)
 from model.core.population import draw_population
 from model.core.resources import check_memory, check_steps
 from model.core.scenario import load_scenario
@@ -39,8 +40,7 @@ def _metric(model: "AllianceModel", name: str):
 
 def check_step_count(steps, field: str = "steps") -> int:
     """A number of steps to take: a whole number >= 0 within the step limit."""
-    if hasattr(steps, "dtype") and getattr(steps, "shape", None) == ():
-        steps = steps.item()
+    steps = unwrap(steps)
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
         raise ParameterError(f"'{field}' = {show(steps)} is not allowed: expected a whole "
                              "number >= 0")

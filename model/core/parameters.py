@@ -64,7 +64,7 @@ class Param:
         The value returned equals the value given (a text is read exactly, so "5.0000001"
         is no integer and "1e-400" no zero); anything else raises ParameterError.
         """
-        value = _unwrap(value)
+        value = unwrap(value)
         if self.kind is bool:
             if isinstance(value, bool):
                 return value
@@ -112,15 +112,16 @@ def _fmt(x: float | None) -> str:
 
 
 def show(value: Any) -> str:
-    """A value as error messages quote it: its repr, cut short when it is long."""
+    """A value as error messages quote it (here and in experiment specs): its repr, cut
+    short when it is long."""
     try:
         text = repr(value)
     except ValueError:  # an integer too long for Python to print
-        return f"an integer of {value.bit_length()} bits"
-    return text if len(text) <= 80 else f"{text[:60]}... ({len(text)} characters)"
+        return f"an integer of {value.bit_length():,} bits"
+    return text if len(text) <= 80 else f"{text[:60]}... ({len(text):,} characters)"
 
 
-def _unwrap(value: Any) -> Any:
+def unwrap(value: Any) -> Any:
     """A numpy scalar or 0-d array as the Python value it holds; anything else as it is."""
     if hasattr(value, "dtype") and getattr(value, "shape", None) == () and hasattr(value, "item"):
         return value.item()
