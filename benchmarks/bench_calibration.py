@@ -41,18 +41,21 @@ from model.analysis.contact_patterns import TARGETS_FILE, load_targets  # noqa: 
 from model.run import compile_kernels  # noqa: E402
 
 
-def single_simulations(n: int, steps: int) -> tuple[float, float]:
-    """Mean wall and CPU seconds of one simulation, over ``n`` prior draws, in this process."""
+def single_simulations(n: int, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """Wall and CPU seconds of each of ``n`` simulations at prior draws, in this process."""
     priors = load_priors()
     targets = check_targets(load_targets(), TARGETS_FILE)
     fixed = {**fixed_parameters(priors), "collect_every": NO_METRICS}
     sim = PatternSimulator(targets, fixed, steps=steps, seeds_per_simulation=1, seed=1)
     rng = np.random.default_rng(1)
     draws = [{p.name: rng.uniform(p.low, p.high) for p in priors} for _ in range(n)]
-    wall, cpu = time.perf_counter(), time.process_time()
+    walls, cpus = [], []
     for draw in draws:
+        wall, cpu = time.perf_counter(), time.process_time()
         sim(draw)
-    return (time.perf_counter() - wall) / n, (time.process_time() - cpu) / n
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return np.array(walls), np.array(cpus)
 
 
 def real_calibration(workers: int, population: int, steps: int) -> tuple[int, float]:
@@ -80,9 +83,12 @@ def main(argv=None) -> int:
     compile_kernels()
     print(f"load average before: {', '.join(f'{x:.1f}' for x in os.getloadavg())} "
           f"on {os.cpu_count()} cores (a shared machine slows the wall times)")
-    wall, cpu = single_simulations(singles, steps)
-    print(f"one simulation ({steps} steps, 50 groups, prior draws, 1 process): "
-          f"{wall:.3f} s wall, {cpu:.3f} s CPU -> {1 / cpu:.2f} simulations/s per free core")
+    walls, cpus = single_simulations(singles, steps)
+    cpu = cpus.mean()  # the projection needs the mean: a calibration's time is their sum
+    print(f"one simulation ({steps} steps, 50 groups, {singles} prior draws, 1 process): "
+          f"median {np.median(walls):.3f} s wall, {np.median(cpus):.3f} s CPU (mean "
+          f"{cpu:.3f} s CPU, range {cpus.min():.3f}-{cpus.max():.3f}) -> {1 / cpu:.2f} "
+          "simulations/s per free core")
     sims, seconds = real_calibration(args.workers, population, steps)
     rate = sims / seconds
     print(f"pyabc calibration, {args.workers} workers, population {population}, 2 generations: "
