@@ -5,7 +5,8 @@
     python benchmarks/bench_calibration.py --quick    # smoke check at 100 steps
 
 Part 1 times single simulations (experiments.calibration.simulate.PatternSimulator, the full
-calibration's run length) at parameter sets drawn from the priors, in this process: wall and
+calibration's run length and runs per simulation) at parameter sets drawn from the priors, in
+this process: wall and
 CPU time per simulation (CPU time is what one simulation costs on a free core; wall time also
 shows what other processes on a shared machine take). Part 2 runs a real calibration (pyabc,
 the full settings except a small population and two generations, ``workers`` local processes,
@@ -13,8 +14,8 @@ no outputs) and counts simulations per second from pyabc's own generation times,
 overhead and the workers' idle ends of generations count. The projection for the full
 calibration (experiments.calibration.settings.FULL) takes that rate for its budget of
 simulations and for the worst case (the last generation cut off at the acceptance floor), and
-adds the predictive check's runs. Target (issue 15): at least 10,000 simulations in under 30
-minutes on 2 cores.
+adds the predictive check's draws (each as many runs as a simulation). Target (issue 15): at
+least 10,000 model runs in under 30 minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ def single_simulations(n: int, steps: int) -> tuple[np.ndarray, np.ndarray]:
     priors = load_priors()
     targets = check_targets(load_targets(), TARGETS_FILE)
     fixed = {**fixed_parameters(priors), "collect_every": NO_METRICS}
-    sim = PatternSimulator(targets, fixed, steps=steps, seeds_per_simulation=1, seed=1)
+    sim = PatternSimulator(targets, fixed, steps=steps,
+                           seeds_per_simulation=FULL.seeds_per_simulation, seed=1)
     rng = np.random.default_rng(1)
     draws = [{p.name: rng.uniform(p.low, p.high) for p in priors} for _ in range(n)]
     walls, cpus = [], []
@@ -85,7 +87,8 @@ def main(argv=None) -> int:
           f"on {os.cpu_count()} cores (a shared machine slows the wall times)")
     walls, cpus = single_simulations(singles, steps)
     cpu = cpus.mean()  # the projection needs the mean: a calibration's time is their sum
-    print(f"one simulation ({steps} steps, 50 groups, {singles} prior draws, 1 process): "
+    print(f"one simulation ({FULL.seeds_per_simulation} runs of {steps} steps, 50 groups, "
+          f"{singles} prior draws, 1 process): "
           f"median {np.median(walls):.3f} s wall, {np.median(cpus):.3f} s CPU (mean "
           f"{cpu:.3f} s CPU, range {cpus.min():.3f}-{cpus.max():.3f}) -> {1 / cpu:.2f} "
           "simulations/s per free core")
@@ -96,10 +99,11 @@ def main(argv=None) -> int:
     budget = FULL.max_simulations
     worst = budget + FULL.population_size / max(FULL.min_acceptance_rate, 1e-9)
     check = 2 * FULL.predictive_draws
+    k = FULL.seeds_per_simulation
     for label, n in (("budget", budget), ("worst case", worst)):
         minutes = (n + check) / rate / 60
-        print(f"projected full calibration ({label}: {n:,.0f} simulations + {check} predictive "
-              f"runs) at {rate:.2f}/s: {minutes:.1f} min")
+        print(f"projected full calibration ({label}: {n:,.0f} simulations = {n * k:,.0f} model "
+              f"runs, + {check} predictive draws) at {rate:.2f}/s: {minutes:.1f} min")
     ideal = args.workers / cpu
     minutes = (budget + check) / ideal / 60
     print(f"on {args.workers} free cores at the CPU time per simulation ({ideal:.2f}/s): "

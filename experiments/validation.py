@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from model.analysis.contact_patterns import PATTERN_STEPS
+
 from .store import atomic_write_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,8 +26,8 @@ CASES = ROOT / "tests" / "data"
 """The published data sets, each with a README saying where it comes from."""
 
 PATTERN_SEEDS = 20
-PATTERN_STEPS = 400
-"""The contact patterns' settings, as in ``python -m model patterns --seeds 20``."""
+"""The contact patterns' seeds, as in ``python -m model patterns --seeds 20`` (at its run
+length, ``model.analysis.contact_patterns.PATTERN_STEPS``)."""
 
 TITLE = "# Validation: what the project reproduces"
 

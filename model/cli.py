@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from model.analysis.contact_patterns import PATTERN_STEPS
 from model.core.parameters import SCHEMA, ParameterError, check_seed, odd_table, parse_assignment
 from model.core.resources import ResourceError, check_runs, check_steps
 from model.core.scenario import ScenarioError
@@ -75,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
                          "against the model's output, over seeds", epilog=_parameter_help(),
                          formatter_class=argparse.RawDescriptionHelpFormatter)
     pat.add_argument("--seeds", type=int, default=20, help="runs, seeds 0..N-1 (default %(default)s)")
-    pat.add_argument("--steps", type=int, default=400, help="steps per run (default %(default)s)")
+    pat.add_argument("--steps", type=int, default=PATTERN_STEPS,
+                     help="steps per run (default %(default)s)")
     pat.add_argument("--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE",
                      help="set a parameter; repeat for several")
     pat.add_argument("--scenario", default=None, help="a scenario TOML file or a shipped name")

@@ -157,11 +157,14 @@ def compile_kernels(steps: int = 80) -> float:
 
 
 def contact_records(params: Mapping[str, Any] | None = None, *, seeds: Sequence[int] = range(20),
-                    steps: int = 400, scenario=None) -> list:
+                    steps: int | None = None, scenario=None) -> list:
     """One per-group contact record (model.core.contact_record) per seed, for checking the
-    contact patterns of model.analysis.contact_patterns against the model's output."""
+    contact patterns of model.analysis.contact_patterns against the model's output, by default
+    at the patterns' run length (``PATTERN_STEPS``)."""
+    from model.analysis.contact_patterns import PATTERN_STEPS
     from model.core.contact_record import ContactRecorder
 
+    steps = PATTERN_STEPS if steps is None else steps
     check_step_count(steps)
     records = []
     for seed in seeds:

@@ -106,7 +106,8 @@ def test_the_quick_calibration_writes_every_output(interrupted_then_resumed):
         assert posterior[p.name].between(p.low, p.high).all(), p.name
     check = pd.read_csv(out / "predictive_check.csv")
     assert list(check["pattern"]) == [t.name for t in load_targets()]
-    assert (check["posterior_runs"] == QUICK.predictive_draws).all()
+    assert (check["posterior_draws"] == QUICK.predictive_draws).all()
+    assert (check["runs_per_draw"] == QUICK.seeds_per_simulation).all()
     table = (out / "predictive_check.md").read_text()
     summary = (out / "summary.md").read_text()
     for t in load_targets():
@@ -219,6 +220,9 @@ def test_priors_name_schema_parameters_and_say_why(tmp_path):
         ("[trust_weight]\nlow = 0\nhigh = 1\n", "why is required"),
         ("[trust_weight]\nlow = 0\nhigh = 1\nwhy = 'w'\nmean = 1\n", "unknown field(s) ['mean']"),
         ("[trust_weight]\nlow = 0\nhigh = 1\nwhy = 'w'\nblock = ''\n", "block must be a non-empty"),
+        ("[trust_weight]\nlow = 0\nhigh = 1\nwhy = 'w'\n", "hand_set is required"),
+        ("[trust_weight]\nlow = 0\nhigh = 1\nhand_set = 2\nwhy = 'w'\n",
+         "hand_set = 2 lies outside the prior, 0 to 1"),
     ]:
         path.write_text(text)
         with pytest.raises(CalibrationError, match=".*") as err:
@@ -314,10 +318,11 @@ def test_runs_without_metrics_have_the_same_contact_statistics():
     assert ours == plain
 
 
-def test_the_full_settings_spend_at_least_ten_thousand_simulations():
+def test_the_full_settings_spend_at_least_ten_thousand_model_runs():
     from experiments.calibration.settings import FULL
 
-    assert FULL.max_simulations >= 10_000 and FULL.steps >= 300
+    assert FULL.max_simulations * FULL.seeds_per_simulation >= 10_000 and FULL.steps >= 300
+    assert FULL.seeds_per_simulation >= 4
     # even at full acceptance the generation limit cannot stop it short of the budget
     assert (FULL.max_generations + 1) * FULL.population_size >= FULL.max_simulations
 

@@ -36,7 +36,8 @@ from .simulate import NO_METRICS, PatternSimulator
 DB_NAME = "calibration.db"
 STATUS_NAME = "status.json"
 OUTPUT_NAMES = ("posterior.parquet", "posterior.png", "predictive_check.csv",
-                "predictive_check.md", "summary.md", "settings.json", STATUS_NAME)
+                "predictive_check.md", "candidates.csv", "defaults.csv", "summary.md",
+                "settings.json", STATUS_NAME)
 """What a calibration writes beside its database (``--fresh`` removes them all)."""
 
 _MEANING = ("population_size", "steps", "seeds_per_simulation", "seed")

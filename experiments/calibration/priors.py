@@ -18,7 +18,7 @@ from .settings import CalibrationError
 
 PRIORS_FILE = Path(__file__).with_name("priors.toml")
 
-_FIELDS = ("low", "high", "why", "block")
+_FIELDS = ("low", "high", "hand_set", "why", "block")
 
 
 @dataclass(frozen=True)
@@ -26,13 +26,16 @@ class Prior:
     """A uniform prior on [low, high] for one parameter, and why the patterns inform it.
 
     Parameters with the same ``block`` act together on the same patterns; pyabc's proposal
-    moves them with one joint kernel (``pipeline.proposal``)."""
+    moves them with one joint kernel (``pipeline.proposal``). ``hand_set`` is the value set by
+    hand before the calibration (ODD 8.1), from which the defaults the posterior sets are
+    found (``identifiability.calibrated_defaults``)."""
 
     name: str
     low: float
     high: float
     why: str
     block: str = ""
+    hand_set: float | None = None
 
     @property
     def default(self) -> float:
@@ -85,7 +88,7 @@ def load_priors(path: Path | str = PRIORS_FILE) -> tuple[Prior, ...]:
             raise CalibrationError(f"{where}: block must be a non-empty name shared by the "
                                    f"parameters that move together; got {block!r}")
         bounds = {}
-        for field in ("low", "high"):
+        for field in ("low", "high", "hand_set"):
             value = entry.get(field)
             if isinstance(value, bool) or not isinstance(value, (int, float)) \
                     or not math.isfinite(value):
@@ -98,7 +101,11 @@ def load_priors(path: Path | str = PRIORS_FILE) -> tuple[Prior, ...]:
         if bounds["low"] >= bounds["high"]:
             raise CalibrationError(f"{where}: low = {bounds['low']:g} must be below high = "
                                    f"{bounds['high']:g}")
-        priors.append(Prior(name, bounds["low"], bounds["high"], entry["why"], block))
+        if not bounds["low"] <= bounds["hand_set"] <= bounds["high"]:
+            raise CalibrationError(f"{where}: hand_set = {bounds['hand_set']:g} lies outside "
+                                   f"the prior, {bounds['low']:g} to {bounds['high']:g}")
+        priors.append(Prior(name, bounds["low"], bounds["high"], entry["why"], block,
+                            bounds["hand_set"]))
     if not priors:
         raise CalibrationError(f"{path}: no priors")
     _check_corners(priors, path)

@@ -19,7 +19,7 @@ import numpy as np
 from model.analysis.contact_patterns import Target, pattern_statistics
 from model.run import contact_records
 
-from .gaps import summary
+from .gaps import mean_over_runs, summary
 
 NO_METRICS = 1_000_000
 """``collect_every`` of the calibration's runs: the per-step metrics are not needed (the
@@ -84,19 +84,21 @@ class PatternSimulator:
 
 
 class PredictiveRun:
-    """One run of the predictive check: ``(parameters, seed) -> contact statistics``."""
+    """One draw of the predictive check: ``(parameters, seeds) -> contact statistics``, each
+    the mean over the seeds' runs (``gaps.mean_over_runs``), as a particle's are."""
 
     def __init__(self, fixed: Mapping, steps: int):
         self.fixed = dict(fixed)
         self.steps = steps
         self._parent = os.getpid()
 
-    def __call__(self, item: tuple[Mapping, int]) -> dict:
-        """The statistics of one run of ``item = (values, seed)``."""
+    def __call__(self, item: tuple[Mapping, list[int]]) -> dict:
+        """The statistics of ``item = (values, seeds)``, averaged over its runs."""
         if os.getpid() != self._parent:
             quiet_worker()
-        values, seed = item
-        return run_statistics({**self.fixed, **values}, [seed], self.steps)[0]
+        values, seeds = item
+        per_run = run_statistics({**self.fixed, **values}, list(seeds), self.steps)
+        return {name: mean_over_runs([r[name] for r in per_run]) for name in per_run[0]}
 
 
 _worker_ready = False

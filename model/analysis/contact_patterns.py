@@ -25,6 +25,12 @@ from scipy import stats
 
 TARGETS_FILE = Path(__file__).with_name("targets.toml")
 
+PATTERN_STEPS = 300
+"""The run length at which the patterns are measured (``python -m model patterns``, the
+calibration, the validation report): the length of most experiments' runs, past the transient
+from initial prejudice (ODD 8.2); the statistics drift with the run length, so one length for
+all."""
+
 
 @dataclass(frozen=True)
 class GroupContacts:
