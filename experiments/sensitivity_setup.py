@@ -3,7 +3,8 @@
 The Morris screen (``e8_sensitivity``) and the Sobol' analysis of its leading parameters
 (``e8b_sobol``) describe one parameter space and read the same outcomes, so both take them from
 here rather than one experiment importing the other: the ranges of the screened parameters
-(``RANGES``), the inert dummy that measures the noise floor (``DUMMY``), the population and run
+(``RANGES``), the inert dummies that measure the noise floor (``DUMMIES``; ``DUMMY`` is the one
+the Sobol' analysis keeps), the population and run
 length (``N_GROUPS``, ``STEPS``), and the analysed outcomes (``OUTCOMES``) with the lifetime
 score and the per-point means they are computed from.
 
@@ -32,9 +33,31 @@ N_GROUPS = 30
 STEPS = 200
 """Steps per run."""
 
-DUMMY = "enemy_onset"
-"""The inert dummy parameter: inert under a constant enemy and drawing no random numbers, so
-its effects are run-to-run noise, the floor against which the others are read."""
+CORE_SECONDS_PER_RUN = 0.135
+"""Cost of one run of this size (30 groups, 200 steps) on one core, in seconds: 24 committed
+sensitivity runs timed again took 0.125 to 0.136 s of CPU each (0.15 s of wall time was
+recorded when they were committed); a little pool overhead is added."""
+BUDGET_MINUTES = 20.0
+"""Both sensitivity experiments together must finish within this on two idle cores."""
+
+
+def projected_minutes(runs: int, cores: int = 2) -> float:
+    """Wall-clock minutes that ``runs`` runs of this size take on ``cores`` idle cores."""
+    return runs * CORE_SECONDS_PER_RUN / cores / 60
+
+
+DUMMIES = ("enemy_onset", "enemy_fade_time", "enemy_duration")
+"""The inert dummy parameters: under the default constant enemy (``enemy_schedule =
+"constant"``) the enemy's salience is ``enemy_salience`` at every step and these three timing
+parameters are never read (``model.mechanisms.common_enemy.salience_at``), nor do they draw
+random numbers. Every design point has its own seed (``experiments.design``), so two points
+of a trajectory that differ only in a dummy differ in their seeds, and the dummy's elementary
+effect is pure run-to-run noise: the floor against which the others are read. Inertness is
+tested (tests/test_sensitivity_dummies.py): the same seed at two values gives the same run."""
+
+DUMMY = DUMMIES[0]
+"""The dummy the Sobol' analysis (e8b) keeps beside its parameters: one noise column is
+enough there, where the dummy's total index measures the noise share of the variance."""
 
 RANGES: dict[str, tuple[float, float]] = {
     # population structure: shares over the unit interval, counts over the schema range
@@ -111,8 +134,10 @@ RANGES: dict[str, tuple[float, float]] = {
     "harvest_value": (0.0, 2.0),
     "instigation": (0.0, 1.0),
     "instigation_weight": (0.0, 6.0),
-    # the inert dummy: the noise floor
-    DUMMY: (0, 200),
+    # the inert dummies (timing of a fading or pulsed enemy, unread under a constant one)
+    "enemy_onset": (0, 200),
+    "enemy_fade_time": (1.0, 200.0),
+    "enemy_duration": (1, 200),
 }
 """The sampled range of every numeric parameter (the rules are in the module docstring)."""
 

@@ -15,7 +15,8 @@
   censored durations, with its interval, and :func:`cluster_bootstrap_hazard_ratio`, its
   interval from resampling whole runs (alliances of one run are not independent);
 * :func:`elementary_effects` and :func:`sobol_resamples`: per-trajectory Morris effects and
-  bootstrap resamples of Sobol' indices (to compare parameters with a dummy's noise floor);
+  bootstrap resamples of Sobol' indices (to compare parameters with a dummy's noise floor),
+  and :func:`dummy_screen`: mu* of every parameter against the noise floor of several dummies;
 * :func:`bootstrap_interval`, :func:`bootstrap_correlation` and
   :func:`stratified_bootstrap_difference`: intervals of a statistic, of a rank correlation,
   and of a difference between two arms resampled within the cells of a design.
@@ -322,6 +323,57 @@ def elementary_effects(problem: dict, X: np.ndarray, Y: np.ndarray) -> np.ndarra
     ee = np.empty((r, k))
     ee[np.arange(r)[:, None], step_of] = np.diff(Yt, axis=1) / delta
     return ee
+
+
+def dummy_screen(effects: np.ndarray, names: list[str], dummies: tuple[str, ...],
+                 confidence: float = 0.95, n_resamples: int = 2000,
+                 seed: int = 0) -> tuple[pd.DataFrame, dict[str, float]]:
+    """mu* of every parameter against a noise floor set by several inert dummies, all from one
+    bootstrap over trajectories, so that a parameter is read against noise, not against luck.
+
+    ``effects`` is the (trajectories, parameters) matrix of :func:`elementary_effects`;
+    ``dummies`` name the columns of inert parameters, whose effects are run-to-run noise. One
+    dummy's mu* is itself a noisy estimate of the floor (with a 0/1 outcome it is often exactly
+    0), so the floor is the largest of the dummies' mu*: in the estimate and in every resample.
+    The rule: a parameter is influential when the lower end of the paired percentile interval
+    (same resampled trajectories) of its mu* minus the floor is above zero. Dummies are never
+    influential.
+
+    Returns the table (parameter, dummy, mu_star with low and high, excess over the floor with
+    excess_low and excess_high, sigma, influential), sorted by mu*, and the floor (estimate,
+    low, high, and the dummy that sets it).
+    """
+    ee = np.asarray(effects, dtype=float)
+    names = list(names)
+    if ee.ndim != 2 or ee.shape[1] != len(names):
+        raise ValueError(f"effects has shape {ee.shape}: expected (trajectories, {len(names)}), "
+                         "one column per name")
+    missing = [d for d in dummies if d not in names]
+    if not dummies or missing:
+        raise ValueError(f"dummies = {list(dummies)!r} is not allowed: expected one or more of "
+                         f"the screened names {names}")
+    r = ee.shape[0]
+    if r < 2:
+        raise ValueError(f"effects has {r} trajectory: expected at least 2 to resample")
+    cols = [names.index(d) for d in dummies]
+    mags = np.abs(ee)
+    rng = np.random.default_rng(seed)
+    boot = mags[rng.integers(0, r, size=(n_resamples, r))].mean(axis=1)  # (resamples, k)
+    floor_boot = boot[:, cols].max(axis=1)
+    mu = mags.mean(axis=0)
+    floor = float(mu[cols].max())
+    alpha = (1 - confidence) / 2
+    q = lambda a: np.quantile(a, [alpha, 1 - alpha], axis=0)  # noqa: E731
+    (low, high), (ex_low, ex_high) = q(boot), q(boot - floor_boot[:, None])
+    is_dummy = np.isin(names, dummies)
+    table = pd.DataFrame({
+        "parameter": names, "dummy": is_dummy, "mu_star": mu, "low": low, "high": high,
+        "excess": mu - floor, "excess_low": ex_low, "excess_high": ex_high,
+        "sigma": ee.std(axis=0, ddof=1), "influential": (ex_low > 0) & ~is_dummy})
+    f_low, f_high = q(floor_boot)
+    floor_info = {"estimate": floor, "low": float(f_low), "high": float(f_high),
+                  "set_by": dummies[int(np.argmax(mu[cols]))]}
+    return table.sort_values("mu_star", ascending=False, ignore_index=True), floor_info
 
 
 def bootstrap_interval(x, statistic: Callable = np.mean, confidence: float = 0.95,

@@ -257,3 +257,38 @@ def test_stratified_bootstrap_difference_keeps_the_cells_fixed():
     # a stratum present in one arm only does not count
     out = stratified_bootstrap_difference([1.0, 0.0], [1.0, 1.0], [0, 1], [0, 2])
     assert out["strata"] == 1 and out["estimate"] == 0.0
+
+
+def test_dummy_screen_takes_the_largest_dummy_as_floor_in_every_resample():
+    from experiments.statistics import dummy_screen
+
+    rng = np.random.default_rng(3)
+    r = 40
+    effects = np.column_stack([
+        rng.normal(2.0, 0.3, r),        # a real effect
+        rng.normal(0.0, 0.5, r),        # no effect: noise only
+        np.zeros(r),                    # a dummy whose effects are exactly 0
+        rng.normal(0.0, 0.5, r),        # two noisy dummies
+        rng.normal(0.0, 0.5, r)])
+    names = ["real", "null", "d0", "d1", "d2"]
+    t, floor = dummy_screen(effects, names, ("d0", "d1", "d2"), n_resamples=1000, seed=1)
+    t = t.set_index("parameter")
+    mu = np.abs(effects).mean(axis=0)
+    assert floor["estimate"] == pytest.approx(max(mu[3], mu[4]))
+    assert floor["set_by"] == ("d1" if mu[3] > mu[4] else "d2")
+    assert 0 < floor["low"] <= floor["estimate"] <= floor["high"]
+    assert t.loc["real", "influential"] and not t.loc["null", "influential"]
+    assert not t.loc[["d0", "d1", "d2"], "influential"].any()
+    assert t.loc["real", "excess"] == pytest.approx(mu[0] - floor["estimate"])
+    assert t.loc["d0", "mu_star"] == 0 and t.loc["d0", "dummy"]
+
+
+def test_dummy_screen_refuses_unknown_dummies_and_a_single_trajectory():
+    from experiments.statistics import dummy_screen
+
+    with pytest.raises(ValueError, match="dummies = \\['nope'\\] is not allowed"):
+        dummy_screen(np.ones((3, 2)), ["a", "b"], ("nope",))
+    with pytest.raises(ValueError, match="at least 2"):
+        dummy_screen(np.ones((1, 2)), ["a", "b"], ("b",))
+    with pytest.raises(ValueError, match="one column per name"):
+        dummy_screen(np.ones((3, 3)), ["a", "b"], ("b",))
