@@ -1,4 +1,4 @@
-"""Experiment 10: is movements' mediation necessary, sufficient, both or neither for a stable alliance?
+"""Experiment 10: is mediation necessary, sufficient, both or neither for a stable alliance?
 
 Hypothesis: Muto (2009/2018) writes that movements' mediation is *essential* for virtuous
 interaction between groups divided by hierarchy. Read as a claim about this model, mediation is
@@ -16,23 +16,27 @@ Definitions, fixed before any result (thresholds in :data:`NECESSITY_CEILING` an
   difference, mediation on minus off in the favourable context, has its lower end above 0):
   without mediation, fewer than one run in ten forms a stable alliance even where open groups,
   a strong bond and the absence of divide and rule all help. The second condition keeps the
-  claim from holding vacuously, in a model where nothing forms at all. 0.1 is "rarely" in
+  claim from holding vacuously, in a model where nothing forms at all (status "vacuous").
+  0.1 is "rarely" in
   plain words and is reachable: with 100 draws a true zero gives an upper end of 0.037, and
   up to 4 stable runs of 100 still stay below 0.1.
   Necessity is *refuted* when the lower end of that interval is at or above 0.1.
 * mediation is **sufficient** when the lower end of the interval of P(stable | mediation,
   unfavourable context) is above 0.5: with mediation a stable alliance is more likely than not
   even in the default context (mostly closed groups, a weak bond and divide-and-rule
-  pressure). 0.5 is the line experiment 1 reads its boundary at. Sufficiency is *refuted*
-  when the upper end is below 0.5.
+  pressure), *and* mediation is what makes them there (the paired difference, on minus off in
+  the unfavourable context, has its lower end above 0). The second condition is the mirror of
+  necessity's: where the default context forms alliances without mediation just as often, the
+  context suffices, not mediation (status "vacuous"). 0.5 is the line experiment 1 reads its
+  boundary at. Sufficiency is *refuted* when the upper end is below 0.5.
 * the answer is one of four words: **necessary**, **sufficient**, **both** or **neither**
   (a property counts only when shown; one whose interval straddles its threshold is reported
   as undecided). The engine's verdict on Muto's claim (necessity) is ``supported`` when it is
-  shown, ``not supported`` when refuted and ``mixed`` when undecided.
+  shown, ``not supported`` when refuted and ``mixed`` when undecided or vacuous.
 
-Both outcomes could have happened: :func:`decide` reaches each of the four answers on data
-made for it (tests/test_e10_mediation_necessity.py), and the model has no rule that lets only
-mediated encounters end well (docs/ODD.md 7.3). ``E8_NO_MEDIATION`` in tests/test_open_questions.py
+Every answer could have come out: :func:`decide` reaches each of the four on data made for it
+(tests/test_e10_mediation_necessity.py), and the model has no rule that lets only mediated
+encounters end well (docs/ODD.md 7.3). ``E8_NO_MEDIATION`` (tests/test_open_questions.py)
 found stable alliances without mediation in a favourable context at the hand-set defaults;
 this experiment asks the question across the calibrated posterior.
 
@@ -48,8 +52,9 @@ mixed contexts show which factor stands in for mediation. A common enemy is pres
 contexts at its defaults (constant, salience 0.5, ``enemy_effect`` 0.3; docs/ODD.md 7.12);
 raising it too would have doubled the runs past the time budget (SIZING). The calibration
 leaves these setting parameters out on purpose (experiments/calibration/priors.toml), so no
-context level collides with a drawn one. 40 groups and 300 steps, as experiment 1's scale:
-time for contracts of term 20 to be renewed twice and join half the population.
+context level collides with a drawn one. 300 steps as in experiment 1, time for contracts of
+term 20 to be renewed twice and join half the population; 40 groups (e1 has 60), so that a
+stable alliance still joins at least 20 groups.
 
 Pairing: the posterior design crosses each drawn set with every combination of levels, but it
 gives every design point its own seed stream (``experiments.design.plan``), so the arms of one
@@ -106,10 +111,10 @@ HYPOTHESIS = ("Movements' mediation is necessary for a stable alliance (Muto: es
 SIZING = ("100 posterior draws, each run in all 16 combinations of the levels: 1600 runs of 40 "
           "groups and 300 steps, one per combination, so every corner arm has 100 independent "
           "runs. An arm's Wilson 95% interval then reaches at most 0.10 from its estimate; a "
-          "true P(stable | no mediation, favourable) of zero gives an upper end of 0.037, so "
-          "the necessity threshold (0.1) is cleared with up to 4 stable runs of 100, and the "
-          "sufficiency threshold (0.5) from 60 of 100 up. Paired differences are bootstrapped "
-          "over the 100 draws. One run at this size costs 0.22 s of one core (CPU time, mean of "
+          "true P(stable) of zero (no mediation, favourable context) gives an upper end of "
+          "0.037, so the necessity threshold (0.1) is cleared with up to 4 stable runs of 100, "
+          "and the sufficiency threshold (0.5) from 60 of 100 up. Paired differences are "
+          "bootstrapped over the 100 draws. One run at this size costs 0.22 s of one core (CPU time, mean of "
           "48 runs: three drawn sets in all 16 combinations, the slowest 0.26 s), so the sweep "
           "projects to 1600 x 0.22 s / 2 cores = 2.9 min on two idle cores, inside the 4 "
           "minutes allowed (120 draws would take 3.5 min, too close to the limit once workers "
@@ -202,26 +207,29 @@ def per_draw(runs: pd.DataFrame) -> pd.DataFrame:
     return table.reindex(columns=pd.MultiIndex.from_tuples(list(ARMS)))
 
 
-def decide(off_favourable: dict, on_unfavourable: dict, effect_favourable: dict) -> dict:
-    """The four-word answer from the three intervals the definitions name (module docstring).
+def decide(off_favourable: dict, on_unfavourable: dict, effect_favourable: dict,
+           effect_unfavourable: dict) -> dict:
+    """The four-word answer from the intervals the definitions name (module docstring).
 
-    Returns ``necessary`` and ``sufficient`` (each "shown", "refuted" or "undecided"),
-    ``answer`` (one of :data:`ANSWERS`) and ``verdict`` (the engine's word on necessity)."""
-    if off_favourable["high"] < NECESSITY_CEILING and effect_favourable["low"] > 0:
-        necessary = "shown"
+    Returns ``necessary`` and ``sufficient`` (each "shown", "refuted", "undecided" or
+    "vacuous"), ``answer`` (one of :data:`ANSWERS`) and ``verdict`` (the engine's word on
+    necessity)."""
+    if off_favourable["high"] < NECESSITY_CEILING:
+        necessary = "shown" if effect_favourable["low"] > 0 else "vacuous"
     elif off_favourable["low"] >= NECESSITY_CEILING:
         necessary = "refuted"
     else:
         necessary = "undecided"
     if on_unfavourable["low"] > SUFFICIENCY_FLOOR:
-        sufficient = "shown"
+        sufficient = "shown" if effect_unfavourable["low"] > 0 else "vacuous"
     elif on_unfavourable["high"] < SUFFICIENCY_FLOOR:
         sufficient = "refuted"
     else:
         sufficient = "undecided"
     n, s = necessary == "shown", sufficient == "shown"
     answer = "both" if n and s else "necessary" if n else "sufficient" if s else "neither"
-    verdict = {"shown": "supported", "refuted": "not supported", "undecided": "mixed"}[necessary]
+    verdict = {"shown": "supported", "refuted": "not supported", "undecided": "mixed",
+               "vacuous": "mixed"}[necessary]
     return {"necessary": necessary, "sufficient": sufficient, "answer": answer,
             "verdict": verdict}
 
@@ -261,19 +269,21 @@ def analyse(data: ExperimentData) -> Analysis:
         diff["mediation effect, favourable"] - diff["mediation effect, unfavourable"]
     paired = {name: paired_mean(d, seed=i) for i, (name, d) in enumerate(diff.items())}
     decision = decide(arms[("off", "favourable")], arms[("on", "unfavourable")],
-                      paired["mediation effect, favourable"])
-    findings = [Finding(f"P(stable | {ARMS[a]})", p["estimate"], p["low"], p["high"],
+                      paired["mediation effect, favourable"],
+                      paired["mediation effect, unfavourable"])
+    findings = [Finding(f"P(stable), {ARMS[a]}", p["estimate"], p["low"], p["high"],
                         f"{p['k']} of {p['n']} runs (one per draw); Wilson interval")
                 for a, p in arms.items()]
     findings += [Finding(name, p["estimate"], p["low"], p["high"],
                          f"paired within {p['draws']} drawn sets; bootstrap over draws")
                  for name, p in paired.items()]
     rule = pd.DataFrame([
-        {"property": "necessary", "statistic": "P(stable | no mediation, favourable)",
+        {"property": "necessary", "statistic": "P(stable), no mediation, favourable",
          "rule": f"upper end < {NECESSITY_CEILING:g} and mediation effect (favourable) > 0",
          "95% CI": _ci(arms[("off", "favourable")]), "status": decision["necessary"]},
-        {"property": "sufficient", "statistic": "P(stable | mediation, unfavourable)",
-         "rule": f"lower end > {SUFFICIENCY_FLOOR:g}",
+        {"property": "sufficient", "statistic": "P(stable), mediation, unfavourable",
+         "rule": f"lower end > {SUFFICIENCY_FLOOR:g} and mediation effect (unfavourable) "
+                 "> 0",
          "95% CI": _ci(arms[("on", "unfavourable")]), "status": decision["sufficient"]},
     ])
     numbers = {"draws": float(runs["draw"].nunique()),
@@ -305,12 +315,15 @@ def _meaning(decision: dict, arms: dict, helps: dict) -> str:
             f"one in {on_unf['estimate']:.0%} ({_ci(on_unf)}; sufficiency needs the lower end "
             f"above {SUFFICIENCY_FLOOR:g})."]
     if decision["necessary"] == "undecided":
-        text.append("Necessity is undecided: " + (
-            "mediation makes no measurable difference in the favourable context either, so it "
-            "would hold only vacuously." if off_fav["high"] < NECESSITY_CEILING else
-            f"the interval straddles {NECESSITY_CEILING:g}."))
+        text.append(f"Necessity is undecided: the interval straddles {NECESSITY_CEILING:g}.")
+    if decision["necessary"] == "vacuous":
+        text.append("Necessity would hold only vacuously: mediation makes no measurable "
+                    "difference in the favourable context either.")
     if decision["sufficient"] == "undecided":
         text.append(f"Sufficiency is undecided: the interval straddles {SUFFICIENCY_FLOOR:g}.")
+    if decision["sufficient"] == "vacuous":
+        text.append("Sufficiency would hold only vacuously: the default context forms stable "
+                    "alliances without mediation about as often, so the context suffices.")
     if decision["necessary"] == "refuted":
         text.append("In Muto's terms: groups that are open, bound by respect and not set "
                     "against each other ally without movements between them.")

@@ -79,19 +79,30 @@ def interval(low, high, estimate=None):
 
 def test_an_interval_across_a_threshold_is_undecided_not_an_answer():
     helps = interval(0.3, 0.6)
-    straddles = e10.decide(interval(0.05, 0.15), interval(0.1, 0.2), helps)
+    straddles = e10.decide(interval(0.05, 0.15), interval(0.1, 0.2), helps, helps)
     assert (straddles["necessary"], straddles["answer"], straddles["verdict"]) == \
         ("undecided", "neither", "mixed")
-    assert e10.decide(interval(0.2, 0.4), interval(0.45, 0.55), helps)["sufficient"] == \
+    assert e10.decide(interval(0.2, 0.4), interval(0.45, 0.55), helps, helps)["sufficient"] == \
         "undecided"
-    # nothing forms even with mediation: "necessary" would hold vacuously, so it is not shown
-    vacuous = e10.decide(interval(0.0, 0.02), interval(0.0, 0.02), interval(-0.01, 0.01))
-    assert vacuous["necessary"] == "undecided" and vacuous["answer"] == "neither"
     # the thresholds are strict where the definitions say so
-    assert e10.decide(interval(0.0, e10.NECESSITY_CEILING), interval(0, 0.1), helps)[
+    assert e10.decide(interval(0.0, e10.NECESSITY_CEILING), interval(0, 0.1), helps, helps)[
         "necessary"] == "undecided"
-    assert e10.decide(interval(0.0, 0.05), interval(e10.SUFFICIENCY_FLOOR, 0.9), helps)[
+    assert e10.decide(interval(0.0, 0.05), interval(e10.SUFFICIENCY_FLOOR, 0.9), helps, helps)[
         "sufficient"] == "undecided"
+
+
+def test_a_property_that_holds_without_mediation_doing_anything_is_vacuous():
+    none = interval(-0.01, 0.01, 0.0)
+    # nothing forms even with mediation: "necessary" would hold vacuously
+    nothing = e10.decide(interval(0.0, 0.02), interval(0.0, 0.02), none, none)
+    assert (nothing["necessary"], nothing["answer"], nothing["verdict"]) == \
+        ("vacuous", "neither", "mixed")
+    # the default context forms alliances just as well without mediation: the context suffices
+    anyway = e10.decide(interval(0.6, 0.9), interval(0.7, 0.9), none, none)
+    assert (anyway["sufficient"], anyway["answer"]) == ("vacuous", "neither")
+    result = e10.analyse(data_of(synthetic_runs(arms(0.9, 0.9, 0.9, 0.9))))
+    assert "Sufficiency would hold only vacuously" in result.meaning
+    assert result.numbers["sufficient_shown"] == 0
 
 
 def test_proportions_are_wilson_intervals():
@@ -120,7 +131,7 @@ def test_differences_are_paired_within_each_drawn_set():
     for name in ("mediation effect, favourable", "mediation effect, unfavourable",
                  "context effect without mediation"):
         assert (found[name].estimate, found[name].low, found[name].high) == (0.0, 0.0, 0.0)
-    assert found["P(stable | mediation, favourable)"].estimate == 0.5
+    assert found["P(stable), mediation, favourable"].estimate == 0.5
     runs[e10.OUTCOME] = (labelled["mediation"] == "on").to_numpy()  # mediation adds one per draw
     effect = {f.name: f for f in e10.analyse(data_of(runs)).findings}[
         "mediation effect, favourable"]
