@@ -127,6 +127,36 @@ SPEC = Spec(
            "samples": 3, "steps": 30},
 )
 
+OUTCOME = "stable_alliance_formed"
+
+CONTRAST = ("Each screened parameter's mu* (mean absolute elementary effect per full range) "
+            "against the mu* of the inert dummy, for P(stable alliance) and the log of the "
+            "capped median alliance lifetime.")
+
+TEST = ("Paired bootstrap over trajectories (2,000 resamples) of mu* minus the dummy's mu*; a "
+        "parameter is influential when the 95% interval lies above 0.")
+
+DECISION_RULE = (f"Sparse: for both outcomes, between 1 and {SPARSE - 1} parameters are "
+                 "influential; mediated: one of MEDIATION (" + ", ".join(MEDIATION) + ") is "
+                 "influential for P(stable alliance). Supported when both hold; mixed when one "
+                 "does; not supported when neither does.")
+
+COULD_FAIL = dict(
+    settings={
+        "E8_NO_MEDIATION": ("n_groups=20, openness_mean=0.6, bond=1.5, instigation=0.0, "
+                            "mediation_capacity=0.0",
+                            "stable alliances form in every run (P(stable) 1.0, largest stable "
+                            "share 1.0) without any mediation (seeds 1-8, 300 steps)"),
+        "E1_VANISHES": ("n_groups=20, openness_mean=0.6, bond=1.5, instigation=0.4",
+                        "mediation capacity 0 -> 0.5 leaves P(stable) at 1.0 -> 1.0"),
+    },
+    rules=("The screen ranges openness, bond and instigation together with mediation, and "
+           "where the context carries alliances mediation has no effect at all, so whether it "
+           "clears the dummy's noise floor depends on how much of the ranged space is hostile. "
+           "No rule fixes how many parameters matter; the inert dummy measures the noise they "
+           "are read against."),
+)
+
 def screen(problem: dict, X: np.ndarray, Y: np.ndarray, dummy: str = DUMMY,
            n_resamples: int = 2000, seed: int = 0) -> pd.DataFrame:
     """mu* of every parameter with a percentile bootstrap interval over trajectories, and its
