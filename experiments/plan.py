@@ -255,8 +255,15 @@ def plan_text(spec: Spec, module: ModuleType) -> str:
             f"**Why these sizes.** {module.SIZING}", "",
             "## Design, machine-readable", "",
             "Read back by the summary to list deviations; do not edit by hand.", "",
-            START, json.dumps(record, indent=2), END, ""]
+            START, _json_lines(record), END, ""]
     return "\n".join(out)
+
+
+def _json_lines(record: dict[str, Any]) -> str:
+    """JSON with one field per line: short enough to read, and a changed field is one line in
+    the plan's history."""
+    return "{\n" + ",\n".join(f"  {json.dumps(k)}: {json.dumps(v)}"
+                               for k, v in record.items()) + "\n}"
 
 
 def write_plan(spec: Spec, module: ModuleType, results_dir: str | Path = "results",
