@@ -21,8 +21,8 @@ import pytest
 from experiments import cli
 from experiments.analysis import build_summary
 from experiments.plan import (DESIGN_FIELDS, RUN_OUTCOME_DEFINITIONS, PlanError, check_module,
-                              could_fail, metric_definitions, plan_path, plan_record, plan_text,
-                              read_design, write_plan)
+                              could_fail, design_record, metric_definitions, plan_path,
+                              plan_record, plan_text, read_design, write_plan)
 from experiments.readme import experiments_with_analysis
 from experiments.runner import run_sweep
 from model.core.metrics import METRICS
@@ -132,13 +132,16 @@ def test_every_outcome_has_a_definition():
 
 @pytest.mark.parametrize("name", sorted(EXPERIMENTS))
 def test_the_committed_plan_is_the_module_s(name):
-    """reproduce needs committed plans; a spec changed since its plan must be planned again
-    before it runs (`python -m experiments plan NAME --replace`, then commit)."""
+    """reproduce needs committed plans; a spec, or a seeding scheme, changed since its plan must
+    be planned again before it runs (`python -m experiments plan NAME --replace`, then
+    commit)."""
     spec, module = EXPERIMENTS[name]
     path = plan_path(spec, ROOT / "results")
     assert path.exists(), f"{path} is missing: python -m experiments plan {name}"
-    assert read_design(path)["spec_hash"] == spec.hash(), \
-        f"{name}: the spec changed since {path} was written; plan it again with --replace"
+    planned, now = read_design(path), design_record(spec)
+    changed = sorted(k for k in set(planned) | set(now) if planned.get(k) != now.get(k))
+    assert not changed, (f"{name}: {', '.join(changed)} changed since {path} was written (the "
+                         "spec, or how seeds are drawn); plan it again with --replace")
 
 
 # -- the command line ---------------------------------------------------------------------------
