@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .plan import banner, could_fail_section, plan_section
 from .spec import Spec
 from .store import ResultStore, atomic_write_bytes
 
@@ -146,7 +147,8 @@ def _design_text(spec: Spec) -> list[str]:
 
 def markdown(analysis: Analysis, module: ModuleType, data: ExperimentData,
              results_dir: str | Path) -> str:
-    """The text of summary.md: hypothesis, verdict, effect sizes, design and how to rebuild."""
+    """The text of summary.md: hypothesis, verdict, effect sizes, could it have failed, design,
+    the plan and the run's deviations from it, and how to rebuild."""
     from .report import _md
 
     spec, m = data.spec, data.manifest
@@ -154,7 +156,7 @@ def markdown(analysis: Analysis, module: ModuleType, data: ExperimentData,
     wall = wall_time(m)
     scale = "quick" if spec.is_quick else "full"
     flag = " --quick" if spec.is_quick else ""
-    out = [f"# {title}", "",
+    out = [f"# {title}", "", *banner(m),
            f"**Hypothesis.** {module.HYPOTHESIS}", "",
            f"**Verdict: {analysis.verdict}.** {analysis.meaning}", "",
            "![figure](figure.png)", "",
@@ -172,7 +174,10 @@ def markdown(analysis: Analysis, module: ModuleType, data: ExperimentData,
             f"- model time in runs: {data.runs['wall_time'].sum() / 60:.1f} min "
             "(sum over runs)",
             f"- root seed {spec.root_seed}, spec hash `{m.get('spec_hash')}`, "
-            f"git commit `{str(m.get('git_commit'))[:12]}`", ""]
+            f"git commit `{str(m.get('git_commit'))[:12]}`", "",
+            *plan_section(spec, m, Path(results_dir) / spec.results_name,
+                          pd.concat([data.runs, data.failed]).sort_values("run_id")["seed"]),
+            *could_fail_section(module, spec.name)]
     for name, table in analysis.tables.items():
         out += [f"## {name}", "", _md(table), ""]
     if analysis.numbers:

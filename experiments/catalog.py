@@ -15,9 +15,9 @@ from .spec import Spec, SpecError, load_file, load_toml
 
 PACKAGE = Path(__file__).resolve().parent
 SPECS_DIR = PACKAGE / "specs"
-ENGINE_MODULES = {"__main__", "analysis", "catalog", "cli", "design", "figures", "posterior",
-                  "readme", "report", "runner", "spec", "spec_reference", "statistics", "store",
-                  "style", "validation"}
+ENGINE_MODULES = {"__main__", "analysis", "catalog", "cli", "design", "figures", "plan",
+                  "posterior", "readme", "report", "runner", "spec", "spec_reference",
+                  "statistics", "store", "style", "validation"}
 """The engine: declaring, running, storing and reporting experiments."""
 SHARED_MODULES = {"alliance_survival", "sensitivity_setup"}
 """What several experiments share (an experiment module imports these, never another

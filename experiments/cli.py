@@ -1,9 +1,10 @@
-"""``python -m experiments list | run NAME | report NAME | calibrate``.
+"""``python -m experiments list | plan NAME | run NAME | report NAME | calibrate``.
 
     python -m experiments list
+    python -m experiments plan NAME [--quick] [--results DIR] [--replace]
     python -m experiments run NAME [--quick] [--workers N] [--scheduler tcp://HOST:PORT]
                                    [--connect-timeout SECONDS] [--resume | --fresh] [--quiet]
-                                   [--results DIR] [--batch-size N]
+                                   [--results DIR] [--batch-size N] [--no-plan]
     python -m experiments report NAME [--quick] [--results DIR]
     python -m experiments reproduce [--quick] [--workers N] [--results DIR]
     python -m experiments readme [--quick] [--results DIR]
@@ -13,6 +14,12 @@
 
 NAME is an experiment listed by ``list`` or the path to a ``.py`` / ``.toml`` spec file.
 Results go to DIR/NAME (DIR/NAME-quick for --quick); DIR defaults to ./results.
+
+A full run of an experiment with a hypothesis needs its plan, DIR/NAME/plan.md, written by
+``plan`` and committed before the sweep (experiments.plan); ``--no-plan`` runs without one,
+marked as exploration. Quick runs and sweeps without a hypothesis need no plan. ``reproduce``
+needs the committed plans of every full run and writes none: a plan written right before its
+run is not a plan.
 
 Exit status: 0 when every run succeeded, 1 when a sweep ended with failed or missing runs, 2
 for input that cannot run (a spec, a parameter, a scenario, a limit, the results folder, the
@@ -31,12 +38,13 @@ from model.core.parameters import ParameterError
 from model.core.resources import ResourceError
 from model.core.scenario import ScenarioError
 
+from .plan import PlanError
 from .spec import SpecError
 from .spec_reference import MarkersMissing
 from .store import StoreError
 
 USER_ERRORS = (SpecError, ParameterError, ScenarioError, ResourceError, StoreError,
-               MarkersMissing)
+               MarkersMissing, PlanError)
 """The project's named errors: input a user can fix, reported in one line with exit 2."""
 
 
@@ -83,12 +91,21 @@ def program_name() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The parser of ``python -m experiments``: list, run, report, reproduce, readme,
+    """The parser of ``python -m experiments``: list, plan, run, report, reproduce, readme,
     validate, spec-reference and calibrate."""
     parser = argparse.ArgumentParser(prog=program_name(),
                                      description="Declared parameter sweeps of the alliance model.")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="the declared experiments, their designs and run counts")
+
+    plan = sub.add_parser("plan", help="write results/NAME/plan.md: hypothesis, outcome, "
+                          "test, decision rule and design, to commit before the sweep")
+    plan.add_argument("name", help="experiment name, or path to a .py spec file")
+    plan.add_argument("--quick", action="store_true", help="the plan of the small variant")
+    plan.add_argument("--results", default="results", metavar="DIR",
+                      help="results directory (default: ./results)")
+    plan.add_argument("--replace", action="store_true",
+                      help="rewrite an existing plan that differs from the module's")
 
     run = sub.add_parser("run", help="run (or complete) a sweep")
     run.add_argument("name", help="experiment name, or path to a .py/.toml spec file")
@@ -110,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="results directory (default: ./results)")
     run.add_argument("--batch-size", type=positive_int, default=10,
                      help="completed runs written per atomic batch (default 10)")
+    run.add_argument("--no-plan", action="store_true",
+                     help="run a full sweep without its plan, marked as exploration in the "
+                     "manifest, the summary and the report")
 
     report = sub.add_parser("report", help="summary (markdown) and figure from stored results")
     report.add_argument("name")
@@ -168,6 +188,8 @@ def main(argv: list[str] | None = None) -> int:
         from .catalog import resolve
 
         spec = resolve(args.name).variant(args.quick)
+        if args.command == "plan":
+            return _plan(spec, args)
         if args.command == "run":
             return _run(spec, args)
         from .analysis import build_summary, has_analysis
@@ -232,15 +254,40 @@ def _spec_reference(path: str | None) -> int:
     return 0
 
 
+def _plan(spec, args) -> int:
+    from .catalog import module_for
+    from .plan import write_plan
+
+    path, changed = write_plan(spec, module_for(spec), args.results, replace=args.replace)
+    print(f"{'written' if changed else 'unchanged'} {path}; commit it before the sweep runs")
+    return 0
+
+
+def _plan_of(spec, results_dir, no_plan: bool = False) -> dict:
+    """The manifest's record of the plan a run follows (PlanError when a needed one is
+    missing), with a note when the spec no longer matches it."""
+    from .catalog import module_for
+    from .plan import plan_record
+
+    record = plan_record(spec, module_for(spec), results_dir, no_plan=no_plan)
+    if record["status"] == "planned" and record["spec_hash"] != spec.hash():
+        print(f"note: {spec.results_name}: the spec differs from its plan (hash "
+              f"{record['spec_hash']} planned, {spec.hash()} now); the summary will list the "
+              "deviations", file=sys.stderr)
+    return {"plan": record}
+
+
 def _run(spec, args) -> int:
     from .runner import run_sweep
 
     def log(msg: str) -> None:  # notes on recovered results: shown even with --quiet
         print(msg, file=sys.stderr)
 
+    extra = _plan_of(spec, args.results, no_plan=args.no_plan)
     result = run_sweep(spec, args.results, workers=args.workers, scheduler=args.scheduler,
                        resume=args.resume, fresh=args.fresh, quiet=args.quiet,
-                       batch_size=args.batch_size, connect_timeout=args.connect_timeout, log=log)
+                       batch_size=args.batch_size, connect_timeout=args.connect_timeout, log=log,
+                       manifest_extra=extra)
     m = result.manifest
     print(f"{spec.results_name}: {m['completed_runs']}/{m['planned_runs']} runs stored "
           f"({result.executed} run now in {result.elapsed:.1f} s, {m['failed_runs']} failed), "
@@ -270,6 +317,7 @@ def _reproduce(args) -> int:
     import time
 
     from .analysis import build_summary
+    from .plan import missing_plans
     from .readme import build_readme, experiments_with_analysis
     from .runner import run_sweep
 
@@ -281,12 +329,18 @@ def _reproduce(args) -> int:
             raise SpecError(f"unknown experiment(s) {', '.join(unknown)}; known: "
                             + ", ".join(sorted(known)))
         chosen = [(spec, m) for spec, m in chosen if spec.name in args.only]
+    chosen = [(spec.variant(args.quick), m) for spec, m in chosen]
+    missing = missing_plans([spec for spec, _ in chosen], args.results)
+    if missing:
+        raise PlanError("reproduce runs only what was planned: no plan at "
+                        + ", ".join(map(str, missing)) + "; write and commit them with python "
+                        "-m experiments plan NAME (reproduce --quick needs none)")
     status = 0
     for spec, module in chosen:
-        spec = spec.variant(args.quick)
         start = time.perf_counter()
         result = run_sweep(spec, args.results, workers=args.workers, fresh=True, quiet=True,
-                           log=lambda msg: print(msg, file=sys.stderr))
+                           log=lambda msg: print(msg, file=sys.stderr),
+                           manifest_extra=_plan_of(spec, args.results))
         problem = sweep_problem(result.manifest, result.directory)
         if problem:
             print(f"{spec.results_name}: {problem}; summary not rebuilt", file=sys.stderr)

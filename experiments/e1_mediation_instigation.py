@@ -39,6 +39,43 @@ SIZING = ("30 replicates per cell give Wilson 95% intervals of at most +/-0.17 p
           "30% for twice the run time (the committed sweep took the wall time below on two "
           "idle cores).")
 
+OUTCOME = "stable_alliance_formed"
+
+CONTRAST = ("P(stable alliance) at the highest against the lowest mediation capacity, pooled "
+            "over instigation; and the mediation capacity at which P(stable alliance) crosses "
+            "0.5 (the boundary, interpolated along the mediation levels) under the highest "
+            "against the lowest instigation.")
+
+TEST = ("Bootstrap 95% interval of the difference of probabilities (runs resampled); for the "
+        "boundary shift, a parametric bootstrap of each cell's probability (binomial, 2,000 "
+        "resamples) giving a 95% percentile interval of the difference of the two boundaries.")
+
+DECISION_RULE = ("Supported when the 95% interval of the mediation effect on P(stable "
+                 "alliance) lies above 0 and the 95% interval of the boundary shift (boundary "
+                 "at the highest minus at the lowest instigation) lies above 0; mixed when only "
+                 "the mediation effect's interval lies above 0; not supported when it does not.")
+
+COULD_FAIL = dict(
+    settings={
+        "E1_VANISHES": ("n_groups=20, openness_mean=0.6, bond=1.5, instigation=0.4",
+                        "mediation capacity 0 -> 0.5 leaves P(stable) at 1.0 -> 1.0 (seeds 1-8, "
+                        "300 steps): open groups with a strong bond ally unmediated, and "
+                        "instigation 0 -> BOUNDARY_INSTIGATION (0.35) leaves the boundary at "
+                        "mediation 0"),
+        "E1_REVERSES": ("n_groups=20, faultline_alignment=1.0, imposition_weight=4.0, "
+                        "enable_structural_change=False, instigation=0.0",
+                        "mediation lowers P(stable) 1.0 -> 0.0, the largest stable share "
+                        "0.99 -> 0.00 and trust 0.60 -> -0.40, and raises hostility "
+                        "0.00 -> 0.56: imposition across full, unmitigated gaps"),
+    },
+    rules=("No rule makes a mediated encounter succeed: mediation shifts the odds of a virtuous "
+           "encounter by mediation_effect - imposition_weight x the pair's effective domination "
+           "(docs/ODD.md 7.3), which is negative across large unmitigated gaps, and alliances "
+           "also form without it where groups are open and bound. So the rules imply neither "
+           "that mediation raises P(stable alliance) nor where instigation puts the boundary; "
+           "the context decides."),
+)
+
 SPEC = Spec(
     name="e1_mediation_instigation",
     description="mediation_capacity x instigation: P(stable alliance) and alliance lifetime",

@@ -49,6 +49,34 @@ SIZING = ("Each pooled finding compares the 60 runs at full alignment with the 6
           "replicates would narrow every interval by about 30% without changing any sign. The "
           "committed sweep took the wall time below on two idle cores.")
 
+OUTCOME = "final_polarisation"
+
+CONTRAST = ("Full against no faultline alignment (the highest against the lowest level), pooled "
+            "over the numbers of axes, for final polarisation, contract bridging "
+            "(`contract_bridging`) and the largest stable alliance's share.")
+
+TEST = ("Bootstrap 95% intervals of the three differences of means (runs resampled, 2,000 "
+        "resamples).")
+
+DECISION_RULE = ("Polarises: the interval of the polarisation difference lies above 0; "
+                 "narrows: the interval of the bridging difference lies below 0; shrinks: the "
+                 "interval of the largest stable alliance difference lies below 0. Supported "
+                 "when all three hold; mixed when one or two hold; not supported when none "
+                 "does.")
+
+COULD_FAIL = dict(
+    settings={
+        "E2_REVERSES": ("n_groups=40, domination_weight=0.0, initial_prejudice=0.0",
+                        "alignment 0 -> 1 makes contracts bridge more, not less (bridging "
+                        "1.09 -> 1.61), and polarisation barely moves (0.04 -> 0.05; seeds 1-6, "
+                        "200 steps)"),
+    },
+    rules=("Alignment only decides which groups share sides on the domination axes; it "
+           "polarises trust and keeps contracts within camps only through the weight of "
+           "domination and prejudice on encounters (docs/ODD.md 7.3, 7.16). Without them "
+           "aligned faultlines bridge more, so the rules do not imply the hypothesis."),
+)
+
 
 def measure(model) -> dict:
     """Fau of the drawn population and how far across identities contracts reached.

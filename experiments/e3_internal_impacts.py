@@ -55,6 +55,43 @@ SIZING = ("30 runs per level. Each run's mean openness averages 100 groups, so t
           "could not change which levels recover. The committed sweep, with metrics at "
           "every step, took the wall time below on two idle cores.")
 
+OUTCOME = "backlash_depth"
+
+OUTCOME_DEFINITION = ("start minus minimum of the run's mean openness (0 when it never falls "
+                      "below its start), with `returned` (openness back at or above its start "
+                      "after the minimum) and `final_openness_change` (end minus start)")
+
+CONTRAST = ("The highest against the lowest mediation capacity: backlash depth and the share "
+            "of runs back above their starting openness at each, and the final change of "
+            "openness between them.")
+
+TEST = ("Bootstrap 95% interval of the mean depth at the highest mediation; Wilson 95% "
+        "intervals of the share back above the start at the highest and the lowest "
+        "mediation; bootstrap 95% interval of the difference of final openness changes.")
+
+DECISION_RULE = ("Dips: the interval of the depth at the highest mediation lies above 0; "
+                 "opens: the Wilson lower bound of its share back above the start exceeds 0.5 "
+                 "and the interval of the final-change difference (highest minus lowest "
+                 "mediation) lies above 0; stays closed: the Wilson upper bound of the share "
+                 "back at the lowest mediation is below 0.5. Supported when all three hold; "
+                 "mixed when it opens but does not both dip and stay closed without mediation; "
+                 "not supported when it does not open.")
+
+COULD_FAIL = dict(
+    settings={
+        "E3_NO_BACKLASH": ("n_groups=40, instigation=0.0",
+                           "openness dips by only 0.001 and ends +0.32: opening without "
+                           "backlash (seeds 1-6, 200 steps)"),
+        "E3_NO_OPENING": ("n_groups=40, instigation=0.5",
+                          "openness dips by 0.11, is back at its start in 0 of 6 runs and ends "
+                          "-0.11: backlash without opening"),
+    },
+    rules=("Openness moves with the balance of virtuous and hostile encounters (opening "
+           "against rally and entrenchment, docs/ODD.md 7.6); no rule schedules a dip before a "
+           "rise. The sequence appears only where early hostile encounters outweigh the "
+           "virtuous ones at first, so its presence and its recovery are outcomes, not rules."),
+)
+
 
 def backlash(openness, steps=None) -> dict:
     """Depth, time to minimum and duration of the initial dip of a mean-openness series.

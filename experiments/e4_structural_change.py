@@ -116,6 +116,37 @@ SIZING = ("150 runs per condition (300 runs of 50 groups x 300 steps; the wall t
           "and the run-level rate difference excludes 0 by five half-widths, so more runs "
           "would not change the verdict.")
 
+OUTCOME = "breakups"
+
+OUTCOME_DEFINITION = ("break-up of an alliance (fate split or dissolved), with merges into "
+                      "another alliance treated as censoring; alliances reconstructed from the "
+                      "contract history (Jaccard tracking at 0.5, every step), one record each "
+                      "with its lifetime and fate")
+
+CONTRAST = ("Structural change on against off (lip service): the hazard of break-up of the "
+            "alliances that form, and each run's break-up rate per 100 alliance-steps at risk.")
+
+TEST = ("Log-rank hazard ratio of break-up, on against off, with a 95% interval from a "
+        "cluster bootstrap over runs; bootstrap 95% interval of the run-level difference of "
+        "break-up rates (on - off).")
+
+DECISION_RULE = ("Supported when the upper end of the run-resampled interval of the hazard "
+                 "ratio is below 1 and the upper end of the interval of the rate difference is "
+                 "below 0; not supported when neither holds; mixed when one does.")
+
+COULD_FAIL = dict(
+    settings={
+        "E4_VANISHES": ("n_groups=40, instigation=0.0, lip_service_rate=0.0",
+                        "mean contract lifetime 53.0 -> 52.7 steps with mitigation on (seeds "
+                        "1-4, 200 steps): mitigation brings nothing where domination costs no "
+                        "trust"),
+    },
+    rules=("Renewal asks for trust alone (docs/ODD.md 7.7), and mitigation costs the dominant "
+           "party; it can only lengthen alliances through lip service, unmitigated domination "
+           "eroding the dominated party's trust (7.8). Without lip service the effect is gone, "
+           "so the rules do not make mitigated alliances last by definition."),
+)
+
 
 def survival_at(rec: pd.DataFrame, event: str, condition: str, t: float,
                 name: str) -> dict:

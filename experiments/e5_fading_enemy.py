@@ -156,6 +156,40 @@ SIZING = ("150 runs per arm (300 runs of 50 groups x 300 steps; the wall time on
           "interval spans a factor 1.7 (log width 0.54) and still lies wholly below 1, as "
           "does the run-level rate difference.")
 
+OUTCOME = "breakups_after_fade"
+
+OUTCOME_DEFINITION = ("break-up (split or dissolved, merges censored) after the fade step, "
+                      "the first step at which the enemy's salience is at most half its peak, "
+                      "of the alliances alive then, with their residual lifetime from it "
+                      "(censored at the run end)")
+
+CONTRAST = ("Economic articulation on against off: the hazard of break-up after the fade of "
+            "the alliances alive at it, and each run's break-up rate after the fade per 100 "
+            "alliance-steps at risk.")
+
+TEST = ("Log-rank hazard ratio of break-up after the fade, on against off, with a 95% "
+        "interval from a cluster bootstrap over runs; bootstrap 95% interval of the run-level "
+        "difference of break-up rates (on - off).")
+
+DECISION_RULE = ("Supported when the upper end of the run-resampled interval of the hazard "
+                 "ratio is below 1 and the upper end of the interval of the rate difference is "
+                 "below 0; not supported when neither holds; mixed when one does.")
+
+COULD_FAIL = dict(
+    settings={
+        "E5_VANISHES": ("n_groups=40, enemy_schedule='fading', enemy_salience=1.0, "
+                        "enemy_onset=60, enemy_fade_time=40.0, contract_threshold=0.5, "
+                        "renewal_threshold=0.5, interdependence_weight=0.0",
+                        "the remaining life of the contracts alive when the enemy has halved "
+                        "is 67 -> 72 steps with articulation on (seeds 1-6, 250 steps), "
+                        "against 67 -> 125 with interdependence at its default"),
+    },
+    rules=("Economic articulation gives complementary allies resources and interdependence; "
+           "only interdependence eases renewal (docs/ODD.md 7.9), and nothing in the rules "
+           "ties an alliance's life to the enemy's. With interdependence_weight 0 the shared "
+           "economy no longer carries contracts past the fade."),
+)
+
 
 def analyse(data: ExperimentData) -> Analysis:
     """Hazard ratios of break-up after the fade, articulation on against off, and verdict."""

@@ -48,6 +48,40 @@ SIZING = ("48 runs per level. Averaged over its last 50 steps, a run's final cha
           "correlations over all 240 runs have bootstrap intervals about +/-0.09 wide. The "
           "committed sweep took the wall time below on two idle cores.")
 
+OUTCOME = "final_charter_coverage"
+
+OUTCOME_DEFINITION = ("share of the domination axes bridged by at least one active contract "
+                      "between groups on opposite sides, averaged over the last FINAL_WINDOW "
+                      "(50) steps of the run, with tie density (share of movement pairs tied) "
+                      "over the same steps")
+
+CONTRAST = ("The highest against the lowest convergence space: final tie density and final "
+            "charter coverage; and, over all runs, how each run's time-mean tie density goes "
+            "with its time-mean coverage.")
+
+TEST = ("Bootstrap 95% intervals of the two differences of means (runs resampled); bootstrap "
+        "95% interval of the Spearman correlation of tie density with coverage over runs.")
+
+DECISION_RULE = ("Denser: the interval of the tie-density difference lies above 0; covers: "
+                 "the interval of the coverage difference lies above 0; together: the "
+                 "interval of the Spearman correlation lies above 0. Supported when all three "
+                 "hold; mixed when ties are denser but coverage does not follow on both counts; "
+                 "not supported when ties are not denser.")
+
+COULD_FAIL = dict(
+    settings={
+        "E6_REVERSES": ("n_groups=30, mediation_capacity=0.6, initial_tie_density=0.0, "
+                        "dominant_rootedness=0.0, mediation_reach=0.5, instigation=0.0, "
+                        "imposition_weight=6.0",
+                        "convergence space 0 -> 0.3 still grows ties (tie density 0 -> 0.98) "
+                        "but charter coverage falls 0.64 -> 0.09 (seeds 1-8, 200 steps)"),
+    },
+    rules=("Ties only carry mediation across divides (docs/ODD.md 7.13); whether mediated "
+           "encounters build or sour trust depends on imposition across status gaps (7.3). "
+           "Denser ties widen the charter only where mediation does not impose, so the rules "
+           "imply the denser movement of movements but not the wider charter."),
+)
+
 SPEC = Spec(
     name="e6_movement_of_movements",
     description="convergence_space: co-evolution of tie density and charter coverage",

@@ -71,6 +71,36 @@ RESAMPLES = 2000
 SEED = 7
 G, E, V = "commons_regrowth", "extraction_rate", "voice_effect"
 
+OUTCOME = "final_commons"
+
+OUTCOME_DEFINITION = ("the commons level at the end of the run as a share of its capacity; "
+                      f"collapse = below COLLAPSE ({COLLAPSE:g})")
+
+CONTRAST = ("Voice on (voice_effect 1) against off (0) within the scarce cells (extraction at "
+            "least as fast as regrowth), fixed before the runs: P(collapse) and the mean "
+            "final commons.")
+
+TEST = ("Mean over scarce cells of the per-cell differences (on - off), with 95% intervals "
+        "from a bootstrap that resamples runs within each cell and arm (2,000 resamples).")
+
+DECISION_RULE = ("Supported when the interval of the P(collapse) difference lies below 0; "
+                 "otherwise mixed when the interval of the final-commons difference lies above "
+                 "0; otherwise not supported.")
+
+COULD_FAIL = dict(
+    settings={
+        "E7_VANISHES": ("n_groups=40, instigation=0.3, commons_regrowth=0.1, "
+                        "extraction_rate=0.15",
+                        "voice_effect 0 -> 1 leaves the commons at 0.10 -> 0.10 (seeds 1-4, "
+                        "300 steps), against 0.10 -> 0.74 without instigation: no alliance "
+                        "lasts to give voice"),
+    },
+    rules=("Voice cuts a developer's extraction only through a contract in which it has "
+           "mitigated its domination over a nature-side partner (docs/ODD.md 7.10); where "
+           "scarcity and instigation keep alliances from lasting, the channel has nothing to "
+           "act through. The rules make voice possible, not effective."),
+)
+
 
 def nature_voice(model, every: int = SAMPLE_EVERY) -> dict:
     """How much the nature side is inside stable alliances over the run, and the voice reach.

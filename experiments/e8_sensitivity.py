@@ -137,6 +137,38 @@ SPEC = Spec(
            "samples": 3, "steps": 30},
 )
 
+OUTCOME = "stable_alliance_formed"
+
+CONTRAST = ("Each screened parameter's mu* (mean absolute elementary effect per full range, "
+            "each point the mean of its replicates) against the largest mu* of the inert "
+            "dummies (the noise floor), for P(stable alliance) and the log of the capped median "
+            "alliance lifetime.")
+
+TEST = ("Paired bootstrap over trajectories (2,000 resamples) of mu* minus the largest dummy "
+        "mu*; a parameter is influential when the 95% interval lies above 0.")
+
+DECISION_RULE = (f"Sparse: for both outcomes, between 1 and {SPARSE - 1} parameters are "
+                 "influential; mediated: one of MEDIATION (" + ", ".join(MEDIATION) + ") is "
+                 "influential for P(stable alliance). Supported when both hold; mixed when one "
+                 "does; not supported when neither does.")
+
+COULD_FAIL = dict(
+    settings={
+        "E8_NO_MEDIATION": ("n_groups=20, openness_mean=0.6, bond=1.5, instigation=0.0, "
+                            "mediation_capacity=0.0",
+                            "stable alliances form in every run (P(stable) 1.0, largest stable "
+                            "share 1.0) without any mediation (seeds 1-8, 300 steps)"),
+        "E1_VANISHES": ("n_groups=20, openness_mean=0.6, bond=1.5, instigation=0.4",
+                        "mediation capacity 0 -> 0.5 leaves P(stable) at 1.0 -> 1.0"),
+    },
+    rules=("The screen ranges openness, bond and instigation together with mediation, and "
+           "where the context carries alliances mediation has no effect at all, so whether it "
+           "clears the dummy's noise floor depends on how much of the ranged space is hostile. "
+           "No rule fixes how many parameters matter; the inert dummy measures the noise they "
+           "are read against."),
+)
+
+
 
 def screen(problem: dict, X: np.ndarray, Y: np.ndarray, dummies: tuple[str, ...] = DUMMIES,
            n_resamples: int = RESAMPLES, seed: int = 0) -> tuple[pd.DataFrame, dict]:

@@ -105,6 +105,30 @@ SPEC = Spec(
     quick={"fixed": {"n_groups": 10}, "samples": 2, "replicates": 1, "steps": 30},
 )
 
+OUTCOME = "stable_alliance_formed"
+
+CONTRAST = ("For P(stable alliance): the sum of the first-order indices as a share of the "
+            "explainable variance (one minus the dummy's total index) against one half, and "
+            "mediation capacity's total index against the other parameters'.")
+
+TEST = ("Sobol' indices (Saltelli 2002; Jansen 1999 estimators) with 95% intervals from a "
+        "bootstrap over base rows (2,000 resamples).")
+
+DECISION_RULE = ("Additive: the interval of the explainable first-order sum lies above 0.5 "
+                 "(not additive: below 0.5; else unclear); mediation leads: mediation_capacity "
+                 "has the largest total index (point estimate) of the parameters other than "
+                 "the dummy. Supported when additive and mediation leads; not supported when "
+                 "not additive and mediation does not lead; mixed otherwise.")
+
+COULD_FAIL = dict(
+    settings={},
+    rules=("No setting of tests/test_open_questions.py tests this hypothesis: it is about how "
+           "the variance of the outcome divides among parameters within fixed ranges, not an "
+           "effect that a setting can switch off. Nothing in the rules makes the effects "
+           "additive or puts mediation first: both are read from the indices against the "
+           "inert dummy's, and either can come out the other way."),
+)
+
 
 def indices(data: ExperimentData, outcome: str, seed: int) -> tuple[pd.DataFrame, dict]:
     """Sobol' indices of one outcome with bootstrap intervals, and the replicates."""

@@ -70,6 +70,33 @@ SIZING = ("50 replicates at each of 6 mediation levels (300 runs, 16 groups, 300
           "carries no search error; the many-coalition minimum is the best of 8 local-search "
           "starts, so the gap is, if anything, underestimated.")
 
+OUTCOME = "at_local_minimum"
+
+OUTCOME_DEFINITION = ("1 when no single group lowers the landscape energy of the run's end "
+                      "partition (alliances, every unallied group alone) by moving to another "
+                      "coalition or standing alone, else 0; beside it `gap`, the energy above "
+                      "the best known minimum divided by the total propensity")
+
+CONTRAST = ("The model's end partition against random relabellings of the groups with the "
+            "same coalition sizes (paired within each run), and its gap to the best known "
+            "minimum against GAP_TOLERANCE (0.05 of the total propensity).")
+
+TEST = ("Bootstrap 95% interval of the mean paired difference (at a local minimum, model "
+        "minus random); t 95% interval of the mean gap over runs.")
+
+DECISION_RULE = ("Beats random: the interval of the paired difference lies above 0; near: the "
+                 "upper end of the gap's interval is below GAP_TOLERANCE. Supported when both "
+                 "hold; mixed when one does; not supported when neither does.")
+
+COULD_FAIL = dict(
+    settings={},
+    rules=("No setting of tests/test_open_questions.py tests this hypothesis: every run "
+           "carries its own baseline (random same-size partitions). No rule of the model "
+           "minimises the landscape energy: contracts are signed and renewed pair by pair on "
+           "trust thresholds (docs/ODD.md 7.7), so an end partition can sit away from any "
+           "minimum."),
+)
+
 MAPPING = pd.DataFrame({
     "landscape term": ["actors and sizes", "propensity p_ij", "coalitions", "energy",
                        "local minimum", "best known minimum", "gap", "baseline"],

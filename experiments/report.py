@@ -21,6 +21,7 @@ import pandas as pd
 
 from . import statistics as st
 from .design import plan as make_plan
+from .plan import banner
 from .spec import Spec
 from .store import ResultStore
 
@@ -54,7 +55,7 @@ def build_report(spec: Spec, results_dir: str | Path = "results") -> Path:
     varied = list(spec.varied)
     ok = st.successful(df)
     failed = df[df["error"].notna()]
-    out = [f"# {spec.results_name}", "", spec.description or "", ""]
+    out = [f"# {spec.results_name}", "", *banner(manifest), spec.description or "", ""]
     out += ["| | |", "|---|---|",
             f"| design | {spec.design}, {len(plan.points)} points x {spec.replicates} replicates,"
             f" {spec.steps} steps |",

@@ -269,18 +269,21 @@ def run_sweep(spec: Spec, results_dir: str | Path = "results", *, workers: int |
               scheduler: str | None = None, resume: bool = False, fresh: bool = False,
               quiet: bool = False, batch_size: int = 10, batch_seconds: float = 10.0,
               connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
-              log: Callable[[str], None] = print) -> SweepResult:
+              log: Callable[[str], None] = print,
+              manifest_extra: dict[str, Any] | None = None) -> SweepResult:
     """Run every planned run of ``spec`` not yet stored, then consolidate the results.
 
     ``scheduler`` (tcp://HOST:PORT) runs on an existing Dask cluster, else ``workers`` local
     processes (default: all cores). ``resume`` keeps stored runs of the same spec; ``fresh``
     discards stored results first; without either, existing results are an error. Everything
-    is checked before the first run (see :func:`preflight`).
+    is checked before the first run (see :func:`preflight`). ``manifest_extra`` adds fields to
+    the manifest (the command line records there whether the run followed a plan).
     """
     workers = workers or os.cpu_count() or 1
     plan = preflight(spec, results_dir, workers=1 if scheduler else workers)
     backend = {"backend": "dask", "scheduler": scheduler} if scheduler else \
         {"backend": "local", "workers": workers}
+    backend.update(manifest_extra or {})
     client = connect(scheduler, connect_timeout) if scheduler else None  # before the results
     try:
         return _sweep(spec, plan, results_dir, workers, client, backend, resume, fresh, quiet,

@@ -11,6 +11,8 @@
   sorted by run_id, written when every planned run is done (the parts are then removed);
 * ``manifest.json``: the spec and its hash, root seed, git commit, versions, start and end
   time, planned, completed and failed run counts;
+* ``plan.md``: the plan written by ``python -m experiments plan`` before the sweep
+  (experiments.plan); a sweep never counts it as a result nor removes it;
 * ``report.md`` and ``report.png`` from ``python -m experiments report`` (an experiment with
   its own analysis writes ``summary.md``, ``summary.json``, ``figure.png`` and ``figure.pdf``).
 
@@ -49,7 +51,11 @@ TMP = re.compile(r"\.part-\d{6}\.parquet\.tmp|\.[\w.-]+\.tmp")
 TABLES = ("timeseries", "records")
 """Per-run tables besides the runs table, each keyed by run_id."""
 REPORTS = {"report.md", "report.png", "summary.md", "summary.json", "figure.png", "figure.pdf"}
-TOP_LEVEL = {"manifest.json", "runs.parquet", "runs", ".lock", *REPORTS,
+PLAN = "plan.md"
+"""The experiment's plan (experiments.plan), written before its runs and kept through --fresh."""
+KEPT = {".lock", PLAN}
+"""Files that are not results: a sweep neither counts them as stored results nor removes them."""
+TOP_LEVEL = {"manifest.json", "runs.parquet", "runs", *KEPT, *REPORTS,
              *TABLES, *(f"{t}.parquet" for t in TABLES)}
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -305,8 +311,9 @@ class ResultStore:
         return {"manifest_rebuilt": now()}
 
     def has_results(self) -> bool:
-        """Whether anything but a lock is stored, so a sweep must resume or start fresh."""
-        return self.dir.exists() and any(p.name != ".lock" for p in self.dir.iterdir())
+        """Whether anything but a lock or a plan is stored, so a sweep must resume or start
+        fresh."""
+        return self.dir.exists() and any(p.name not in KEPT for p in self.dir.iterdir())
 
     # -- one sweep at a time ----------------------------------------------------------
     @property
@@ -384,7 +391,7 @@ class ResultStore:
         return done
 
     def _remove_all(self) -> None:
-        for name in TOP_LEVEL - {".lock"}:
+        for name in TOP_LEVEL - KEPT:
             p = self.dir / name
             if p.is_dir():
                 shutil.rmtree(p)
