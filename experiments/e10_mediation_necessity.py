@@ -103,6 +103,43 @@ ANSWERS = ("necessary", "sufficient", "both", "neither")
 OUTCOME = "stable_alliance_formed"
 RESAMPLES = 9999
 
+CONTRAST = ("P(stable alliance) without mediation in the favourable context (necessity) and "
+            "with mediation in the default context (sufficiency), each beside the other "
+            "mediation level in the same context and drawn parameter set.")
+
+TEST = ("Wilson 95% intervals of the two corner proportions (scipy.stats.binomtest "
+        "proportion_ci), and paired differences of P(stable) with and without mediation "
+        "within each drawn parameter set, bootstrapped over drawn sets (scipy.stats.bootstrap, "
+        "95% percentile interval).")
+
+DECISION_RULE = ("Necessity shown when the upper end of P(stable | no mediation, favourable) is "
+                 "below 0.1 and the paired mediation effect there has its lower end above 0; "
+                 "refuted when the lower end is at or above 0.1; undecided between. Sufficiency "
+                 "shown when the lower end of P(stable | mediation, default context) is above "
+                 "0.5 and the paired effect there has its lower end above 0; refuted when the "
+                 "upper end is below 0.5. Answer: both, necessary, sufficient or neither. "
+                 "Verdict on Muto's claim (necessity): supported when shown, not supported when "
+                 "refuted, mixed when undecided or vacuous.")
+
+COULD_FAIL = dict(
+    settings={
+        "E8_NO_MEDIATION": ("n_groups=20, openness_mean=0.6, bond=1.5, instigation=0.0, "
+                            "mediation_capacity=0.0",
+                            "stable alliances form without any mediation in a favourable "
+                            "context (tests/test_open_questions.py), so necessity can be "
+                            "refuted"),
+        "E1_REVERSES": ("n_groups=20, faultline_alignment=1.0, imposition_weight=4.0, "
+                        "enable_structural_change=False, instigation=0.0",
+                        "mediation lowers P(stable) where it imposes across full, unmitigated "
+                        "gaps, so sufficiency can be refuted"),
+    },
+    rules=("No rule lets only mediated encounters end well (docs/ODD.md 7.3): unmediated "
+           "encounters succeed by openness, bonds and trust, and mediation shifts the odds by "
+           "mediation_effect - imposition_weight x effective domination, negative across large "
+           "gaps. So the rules imply neither necessity nor sufficiency; which holds depends on "
+           "the contexts and the posterior."),
+)
+
 HYPOTHESIS = ("Movements' mediation is necessary for a stable alliance (Muto: essential): "
               "without it, P(stable alliance) stays below 0.1 even in a favourable context "
               "(open groups, a strong bond, no divide and rule), across the calibrated "

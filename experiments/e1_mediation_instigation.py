@@ -60,7 +60,7 @@ COULD_FAIL = dict(
         "E1_VANISHES": ("n_groups=20, openness_mean=0.6, bond=1.5, instigation=0.4",
                         "mediation capacity 0 -> 0.5 leaves P(stable) at 1.0 -> 1.0 (seeds 1-8, "
                         "300 steps): open groups with a strong bond ally unmediated, and "
-                        "instigation 0 -> BOUNDARY_INSTIGATION (0.35) leaves the boundary at "
+                        "instigation 0 -> BOUNDARY_INSTIGATION (0.4) leaves the boundary at "
                         "mediation 0"),
         "E1_REVERSES": ("n_groups=20, faultline_alignment=1.0, imposition_weight=4.0, "
                         "enable_structural_change=False, instigation=0.0",

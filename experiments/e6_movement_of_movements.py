@@ -71,8 +71,8 @@ DECISION_RULE = ("Denser: the interval of the tie-density difference lies above 
 COULD_FAIL = dict(
     settings={
         "E6_REVERSES": ("n_groups=30, mediation_capacity=0.6, initial_tie_density=0.0, "
-                        "dominant_rootedness=0.0, mediation_reach=0.5, instigation=0.0, "
-                        "imposition_weight=6.0",
+                        "dominant_rootedness=0.0, mediation_reach=0.5, imposition_weight=6.0, "
+                        "instigation=0.0",
                         "convergence space 0 -> 0.3 still grows ties (tie density 0 -> 0.98) "
                         "but charter coverage falls 0.64 -> 0.09 (seeds 1-8, 200 steps)"),
     },

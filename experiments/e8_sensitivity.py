@@ -164,7 +164,7 @@ COULD_FAIL = dict(
     rules=("The screen ranges openness, bond and instigation together with mediation, and "
            "where the context carries alliances mediation has no effect at all, so whether it "
            "clears the dummy's noise floor depends on how much of the ranged space is hostile. "
-           "No rule fixes how many parameters matter; the inert dummy measures the noise they "
+           "No rule fixes how many parameters matter; the inert dummies measure the noise they "
            "are read against."),
 )
 

@@ -110,7 +110,7 @@ def test_the_open_question_reader_sees_merged_settings():
     settings = open_question_settings()
     assert written(settings["E7_VANISHES"]) == ("n_groups=40, instigation=0.3, "
                                                 "commons_regrowth=0.1, extraction_rate=0.15")
-    assert settings["BOUNDARY_INSTIGATION"] == 0.35
+    assert settings["BOUNDARY_INSTIGATION"] == 0.4
 
 
 def test_a_malformed_could_fail_is_named():
