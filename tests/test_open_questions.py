@@ -55,8 +55,8 @@ E8_HOSTILE_NO_MEDIATION = dict(n_groups=20, instigation=0.4, mediation_capacity=
 # vanishes: at default openness and bond, instigation 0.4 keeps unmediated contact hostile.
 
 BOUNDARY_INSTIGATION = 0.4
-"""Instigation at which e1's boundary is read: at 0.45 even mediation 0.5 leaves P(stable)
-at one half or below in E1_SHOWS's context, so the boundary would leave the ladder."""
+"""Instigation at which e1's boundary is read in E1_SHOWS's context: without mediation
+P(stable) falls below one half there (0.38), with mediation 0.5 it does not (0.88)."""
 
 E1_SEEDS = (1, 2, 3, 4, 5, 6, 7, 8)
 E1_STEPS = 300
