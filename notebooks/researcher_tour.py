@@ -183,7 +183,7 @@ print(f"Verdict: {committed['verdict']}.")
 print(committed["meaning"])
 
 # %% [markdown]
-# - `results/README.md` lists all nine experiments with their verdicts; each folder's
+# - `results/README.md` lists all ten experiments with their verdicts; each folder's
 #   `summary.md` has the design, the sample sizes and why they are enough.
 # - From a shell, `python -m experiments report e1_mediation_instigation` rebuilds the
 #   summary and the figure into `results/` (identical files, if nothing drifted), and

@@ -1,4 +1,4 @@
-"""The nine experiments: every quick variant runs and analyses; committed results rebuild.
+"""The experiments: every quick variant runs and analyses; committed results rebuild.
 
 A researcher's guarantee: the numbers in results/<experiment>/summary.json (and so in
 summary.md and results/README.md) are what the committed run tables give when analysed again.
