@@ -27,8 +27,21 @@ NOT_EXPERIMENTS = ENGINE_MODULES | SHARED_MODULES
 
 
 def discover() -> dict[str, Spec]:
-    """Every declared experiment, by name (a duplicate name is an error)."""
+    """Every declared experiment that can be declared here, by name (a duplicate name is an
+    error); one whose spec cannot be built in this installation is in ``unavailable()``."""
+    return _declared()[0]
+
+
+def unavailable() -> dict[str, SpecError]:
+    """Experiments whose spec cannot be built here, by module name, with the reason: e.g. a
+    posterior design whose committed posterior is absent from an installed wheel. They fail
+    only when asked for by name, never a run of another experiment."""
+    return _declared()[1]
+
+
+def _declared() -> tuple[dict[str, Spec], dict[str, SpecError]]:
     found: dict[str, Spec] = {}
+    broken: dict[str, SpecError] = {}
 
     def add(spec: Spec, where: str) -> None:
         if spec.name in found:
@@ -38,14 +51,18 @@ def discover() -> dict[str, Spec]:
     for info in pkgutil.iter_modules([str(PACKAGE)]):
         if info.name in NOT_EXPERIMENTS or info.name.startswith("_"):
             continue
-        module = importlib.import_module(f"experiments.{info.name}")
+        try:
+            module = importlib.import_module(f"experiments.{info.name}")
+        except SpecError as err:
+            broken[info.name] = err
+            continue
         spec = getattr(module, "SPEC", None)
         if isinstance(spec, Spec):
             add(spec, f"experiments/{info.name}.py")
     if SPECS_DIR.is_dir():
         for path in sorted(SPECS_DIR.glob("*.toml")):
             add(load_toml(path), str(path))
-    return dict(sorted(found.items()))
+    return dict(sorted(found.items())), broken
 
 
 def resolve(name: str) -> Spec:
@@ -53,7 +70,9 @@ def resolve(name: str) -> Spec:
     path = Path(name)
     if path.suffix in (".py", ".toml") and path.exists():
         return load_file(path)
-    specs = discover()
+    specs, broken = _declared()
+    if name in broken:
+        raise broken[name]
     if name not in specs:
         raise SpecError(f"unknown experiment {name!r}; known: {', '.join(specs) or 'none'} "
                         "(or give the path to a .py or .toml spec file)")

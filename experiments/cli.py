@@ -232,15 +232,17 @@ def _validate(args) -> int:
 
 
 def _list() -> int:
-    from .catalog import discover
+    from .catalog import discover, unavailable
     from .design import planned_runs
 
-    specs = discover()
-    if not specs:
+    specs, broken = discover(), unavailable()
+    if not specs and not broken:
         print("no experiments declared")
     for name, spec in specs.items():
         full, quick = planned_runs(spec), planned_runs(spec.quick_variant())
         print(f"{name:28s} {spec.design:7s} {full:7d} runs ({quick} quick)  {spec.description}")
+    for name, err in broken.items():
+        print(f"{name:28s} unavailable here: {err}")
     return 0
 
 

@@ -40,7 +40,6 @@ from types import ModuleType
 from typing import Any, Mapping
 
 from model.core.metrics import METRICS
-from model.run import RUN_OUTCOMES
 
 from .spec import Spec, show
 from .store import PLAN, ROOT, atomic_write_bytes

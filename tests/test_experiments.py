@@ -368,3 +368,22 @@ def test_resume_cleans_interrupted_writes_and_keeps_timeseries_exact(tmp_path):
     series = ResultStore(tmp_path, spec).load_timeseries()
     assert len(series) == 8 * 31 and not series.duplicated(["run_id", "step"]).any()
     assert result.manifest["resumed"] and result.manifest["status"] == "complete"
+
+
+def test_an_experiment_that_cannot_be_declared_here_fails_only_when_asked_for(monkeypatch,
+                                                                            tmp_path, capsys):
+    """An installed wheel has no committed posterior: e10 cannot be built there, yet listing
+    and running every other experiment must work, and asking for e10 names the missing file."""
+    from experiments import catalog, posterior
+    from experiments.cli import main
+
+    monkeypatch.setattr(posterior, "DEFAULT_POSTERIOR", str(tmp_path / "absent.parquet"))
+    for name in list(sys.modules):
+        if name == "experiments.e10_mediation_necessity":
+            monkeypatch.delitem(sys.modules, name)
+    assert "e10_mediation_necessity" in catalog.unavailable()
+    assert catalog.resolve("mediation_demo").name == "mediation_demo"
+    with pytest.raises(SpecError, match="absent.parquet"):
+        catalog.resolve("e10_mediation_necessity")
+    assert main(["list"]) == 0
+    assert "e10_mediation_necessity" in capsys.readouterr().out

@@ -267,7 +267,7 @@ def summary_markdown(cal, posterior: pd.DataFrame, ident: pd.DataFrame, found: l
         f"default population (50 groups) on seeds derived from calibration seed {s.seed}; the "
         f"last generation's effective sample size is {ess:.0f}.", ""]
     lines += _alone(ident, ess) + _combined(found) + _defaults_section(cal, *chosen)
-    lines += [f"Figure: `posterior.png` (marginals and pairs); sample: `posterior.parquet` (last "
+    lines += ["Figure: `posterior.png` (marginals and pairs); sample: `posterior.parquet` (last "
               "generation, one column per parameter, `weight`, `generation`); defaults: "
               "`defaults.csv`.", "",
               "## Posterior predictive check", "", predictive_markdown(check).rstrip(), "",
@@ -381,7 +381,7 @@ def _defaults_section(cal, grid: pd.DataFrame, defaults: pd.DataFrame) -> list[s
     for _, r in defaults.iterrows():
         lines.append(f"| `{r['parameter']}` | {r['hand_set']:g} | {r['from_posterior']:g} | "
                      f"{'yes' if r['changed'] else 'no'} |")
-    lines += ["", f"Every candidate (`candidates.csv` has their parameter values), best first:",
+    lines += ["", "Every candidate (`candidates.csv` has their parameter values), best first:",
               "", "| candidate | " + " | ".join(t.name for t in cal.targets)
               + " | patterns holding | distance |", "|---" * (len(cal.targets) + 3) + "|"]
     order = sorted(range(len(grid)), key=lambda i: (-grid.at[i, "holds"], grid.at[i, "distance"]))

@@ -18,7 +18,6 @@ import logging
 import math
 import random
 import shutil
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
