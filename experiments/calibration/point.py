@@ -19,7 +19,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from .gaps import mean_over_runs
+from model.analysis.contact_patterns import evaluate_statistics
+
 from .identifiability import point_on, weighted_quantiles
 from .sampling import map_runs
 from .simulate import PredictiveRun
@@ -48,14 +49,15 @@ def candidates(priors, posterior: pd.DataFrame, informed: list, quantiles) -> li
 
 
 def score(targets, stats: list[dict]) -> dict:
-    """Each target's mean over runs, how many hold and the distance of the numeric ones."""
+    """Each target's mean over runs, how many hold (as ``python -m model patterns`` judges
+    them) and the distance of the numeric ones."""
     row, holds, squares = {}, 0, 0.0
-    for t in targets:
-        mean = mean_over_runs([s[t.statistic] for s in stats])
-        row[t.name] = mean
-        holds += t.holds(mean)
+    for r in evaluate_statistics(stats, targets):
+        t = r.target
+        row[t.name] = r.mean
+        holds += r.holds
         if not t.one_sided:
-            squares += ((mean - t.centre) / t.scale) ** 2 if math.isfinite(mean) else math.inf
+            squares += ((r.mean - t.centre) / t.scale) ** 2 if math.isfinite(r.mean) else math.inf
     return {**row, "holds": holds, "distance": math.sqrt(squares)}
 
 

@@ -252,8 +252,13 @@ def interval(values, level: float = 0.95) -> tuple[float, float, float]:
 
 def evaluate(records, targets: tuple[Target, ...] | None = None) -> list[PatternResult]:
     """Each target's statistic over the runs' records (one GroupContacts per seed)."""
+    return evaluate_statistics([pattern_statistics(r) for r in records], targets)
+
+
+def evaluate_statistics(per_run: list[dict],
+                        targets: tuple[Target, ...] | None = None) -> list[PatternResult]:
+    """Each target over runs already measured (``pattern_statistics`` of each run)."""
     targets = load_targets() if targets is None else targets
-    per_run = [pattern_statistics(r) for r in records]
     if not per_run:
         raise ValueError("no runs to evaluate")
     out = []
